@@ -1,0 +1,172 @@
+//! Change notifications. Every change that server caches depend on bumps a
+//! counter in the database inside its own transaction and is then announced on
+//! the change channel (Redis pub/sub, or in process). Each server process
+//! listens on the channel for speed and polls the counter on a connection of
+//! its own, so a lost message, or a change made by another process on the
+//! embedded default, still arrives within one poll interval. When the counter
+//! cannot be read within the staleness bound, [`Freshness`] says so and
+//! callers fail closed.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::ephemeral::Subscription;
+use crate::ids::TenantId;
+use crate::platform::Platform;
+use crate::store::queries::{changes, tenants};
+use crate::store::{DbConnection, StoreError};
+
+/// The pub/sub channel changes are announced on.
+pub const CHANNEL: &str = "idp:changes";
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    /// Something of this tenant: drop what is cached for it.
+    Tenant(TenantId),
+    /// Unknown extent (the counter went backwards): drop everything.
+    All,
+}
+
+/// Announces `tenant`'s change after its transaction committed. Best effort:
+/// a lost message is covered by the counter.
+pub async fn announce(platform: &Platform, tenant: TenantId) {
+    let Ok(payload) = serde_json::to_vec(&Change::Tenant(tenant)) else {
+        return;
+    };
+    if let Err(e) = platform.ephemeral.publish(CHANNEL, &payload).await {
+        tracing::warn!(error = %e, "change announcement lost; the counter poll will carry it");
+    }
+}
+
+/// Whether cached state is known to be recent: the counter was read
+/// successfully within the staleness bound.
+#[derive(Debug)]
+pub struct Freshness {
+    base: Instant,
+    last_ok_ms: AtomicU64,
+    bound: Duration,
+}
+
+impl Freshness {
+    fn new(bound: Duration) -> Self {
+        Self {
+            base: Instant::now(),
+            last_ok_ms: AtomicU64::new(0),
+            bound,
+        }
+    }
+
+    fn elapsed_ms(&self) -> u64 {
+        u64::try_from(self.base.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn mark(&self) {
+        self.last_ok_ms.store(self.elapsed_ms(), Ordering::Release);
+    }
+
+    /// True when the counter was read within the bound.
+    pub fn is_fresh(&self) -> bool {
+        let since = self
+            .elapsed_ms()
+            .saturating_sub(self.last_ok_ms.load(Ordering::Acquire));
+        u128::from(since) <= self.bound.as_millis()
+    }
+}
+
+/// A running feed: the subscription and the poller thread. Dropping it stops both.
+#[derive(Debug)]
+pub struct ChangeFeed {
+    freshness: Arc<Freshness>,
+    stop: Arc<AtomicBool>,
+    _subscription: Subscription,
+}
+
+impl ChangeFeed {
+    /// Starts listening; `on_change` runs on the poller thread or a runtime
+    /// task, so it must only hand the change on (e.g. `Addr::do_send`).
+    pub fn start<F>(platform: &Platform, on_change: F) -> Result<Self, StoreError>
+    where
+        F: Fn(Change) + Send + Sync + 'static,
+    {
+        let tenancy = &platform.config.tenancy;
+        let freshness = Arc::new(Freshness::new(Duration::from_millis(
+            tenancy.staleness_bound_ms,
+        )));
+        let on_change = Arc::new(on_change);
+        let connector = platform.db.connector().clone();
+        let mut conn = connector.connect()?;
+        let mut last_seen = changes::current(&mut conn)?;
+        freshness.mark();
+
+        let listener = Arc::clone(&on_change);
+        let subscription = platform.ephemeral.subscribe(CHANNEL, move |payload| {
+            if let Ok(change) = serde_json::from_slice::<Change>(payload) {
+                listener(change);
+            }
+        });
+
+        let stop = Arc::new(AtomicBool::new(false));
+        let interval = Duration::from_millis(tenancy.poll_interval_ms);
+        let (poll_stop, poll_fresh) = (Arc::clone(&stop), Arc::clone(&freshness));
+        std::thread::Builder::new()
+            .name("change-poller".to_owned())
+            .spawn(move || {
+                let mut conn = Some(conn);
+                while !poll_stop.load(Ordering::Acquire) {
+                    std::thread::sleep(interval);
+                    if conn.is_none() {
+                        conn = connector.connect().ok();
+                    }
+                    let Some(c) = conn.as_mut() else { continue };
+                    match poll(c, last_seen) {
+                        Ok((value, changed)) => {
+                            poll_fresh.mark();
+                            changed.into_iter().for_each(|change| on_change(change));
+                            last_seen = value;
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "change counter unreadable");
+                            conn = None;
+                        }
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+
+        Ok(Self {
+            freshness,
+            stop,
+            _subscription: subscription,
+        })
+    }
+
+    /// The freshness this feed maintains.
+    pub fn freshness(&self) -> Arc<Freshness> {
+        Arc::clone(&self.freshness)
+    }
+}
+
+impl Drop for ChangeFeed {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+    }
+}
+
+fn poll(conn: &mut DbConnection, last_seen: i64) -> Result<(i64, Vec<Change>), StoreError> {
+    let value = changes::current(conn)?;
+    let changed = if value == last_seen {
+        Vec::new()
+    } else if value < last_seen {
+        vec![Change::All]
+    } else {
+        tenants::changed_since(conn, last_seen)?
+            .into_iter()
+            .map(Change::Tenant)
+            .collect()
+    };
+    Ok((value, changed))
+}

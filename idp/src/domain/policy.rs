@@ -1,0 +1,170 @@
+//! A tenant's policy: token and session lifetimes, allowed grants and
+//! switches. Stored as JSON so new settings need no migration; every value is
+//! checked against a hard cap.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::keys::SigningAlg;
+use crate::protocol::params::GrantType;
+
+/// Lifetimes (seconds), grants and switches of one tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TenantPolicy {
+    /// Access token lifetime. Default 900 (15 min), cap 86 400.
+    pub access_token_ttl_secs: i64,
+    /// ID token lifetime. Default 3600, cap 86 400.
+    pub id_token_ttl_secs: i64,
+    /// Authorization code lifetime. Default 60, cap 60 (RFC 6749 §4.1.2: short).
+    pub code_ttl_secs: i64,
+    /// Refresh token idle lifetime. Default 14 days, cap 365 days.
+    pub refresh_idle_ttl_secs: i64,
+    /// Refresh token absolute lifetime. Default 90 days, cap 365 days.
+    pub refresh_absolute_ttl_secs: i64,
+    /// SSO session idle lifetime. Default 8 h, cap 30 days.
+    pub session_idle_ttl_secs: i64,
+    /// SSO session absolute lifetime. Default 24 h, cap 30 days.
+    pub session_absolute_ttl_secs: i64,
+    /// Grants clients of this tenant may be given.
+    pub allowed_grants: Vec<GrantType>,
+    /// Legacy implicit flow (RFC 9700 §2.1.2 advises against it). Default off.
+    pub implicit_enabled: bool,
+    /// Legacy resource owner password grant (RFC 9700 §2.4). Default off.
+    pub password_grant_enabled: bool,
+    /// PKCE for confidential clients too (OAuth 2.1 §4.1.1). Default on.
+    pub require_pkce_for_confidential: bool,
+    /// Algorithm of JWT access tokens. Default ES256.
+    pub access_token_alg: SigningAlg,
+    /// Algorithm of ID tokens. Default RS256 (OIDC Core §15.1).
+    pub id_token_alg: SigningAlg,
+}
+
+impl Default for TenantPolicy {
+    fn default() -> Self {
+        Self {
+            access_token_ttl_secs: 900,
+            id_token_ttl_secs: 3600,
+            code_ttl_secs: 60,
+            refresh_idle_ttl_secs: 14 * DAY,
+            refresh_absolute_ttl_secs: 90 * DAY,
+            session_idle_ttl_secs: 8 * HOUR,
+            session_absolute_ttl_secs: 24 * HOUR,
+            allowed_grants: vec![
+                GrantType::AuthorizationCode,
+                GrantType::ClientCredentials,
+                GrantType::RefreshToken,
+                GrantType::DeviceCode,
+            ],
+            implicit_enabled: false,
+            password_grant_enabled: false,
+            require_pkce_for_confidential: true,
+            access_token_alg: SigningAlg::ES256,
+            id_token_alg: SigningAlg::RS256,
+        }
+    }
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+/// A policy value outside its allowed range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("policy `{field}` must be between {min} and {max}")]
+pub struct PolicyError {
+    /// The offending field.
+    pub field: &'static str,
+    /// Smallest allowed value.
+    pub min: i64,
+    /// Largest allowed value.
+    pub max: i64,
+}
+
+impl TenantPolicy {
+    /// Checks every lifetime against its hard cap, and that absolute lifetimes
+    /// are not shorter than idle ones.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        let checks: [(&'static str, i64, i64, i64); 7] = [
+            ("access_token_ttl_secs", self.access_token_ttl_secs, 1, DAY),
+            ("id_token_ttl_secs", self.id_token_ttl_secs, 1, DAY),
+            ("code_ttl_secs", self.code_ttl_secs, 1, 60),
+            (
+                "refresh_idle_ttl_secs",
+                self.refresh_idle_ttl_secs,
+                1,
+                365 * DAY,
+            ),
+            (
+                "refresh_absolute_ttl_secs",
+                self.refresh_absolute_ttl_secs,
+                self.refresh_idle_ttl_secs,
+                365 * DAY,
+            ),
+            (
+                "session_idle_ttl_secs",
+                self.session_idle_ttl_secs,
+                1,
+                30 * DAY,
+            ),
+            (
+                "session_absolute_ttl_secs",
+                self.session_absolute_ttl_secs,
+                self.session_idle_ttl_secs,
+                30 * DAY,
+            ),
+        ];
+        for (field, value, min, max) in checks {
+            if value < min || value > max {
+                return Err(PolicyError { field, min, max });
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the tenant lets clients use `grant`, switches included.
+    pub fn allows(&self, grant: GrantType) -> bool {
+        match grant {
+            GrantType::Password => self.password_grant_enabled,
+            grant => self.allowed_grants.contains(&grant),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_conservative() {
+        let policy = TenantPolicy::default();
+        assert_eq!(policy.validate(), Ok(()));
+        assert!(!policy.allows(GrantType::Password));
+        assert!(policy.allows(GrantType::ClientCredentials));
+        assert!(policy.access_token_ttl_secs <= 900);
+    }
+
+    #[test]
+    fn caps_are_enforced() {
+        let policy = TenantPolicy {
+            code_ttl_secs: 61,
+            ..TenantPolicy::default()
+        };
+        assert_eq!(policy.validate().map_err(|e| e.field), Err("code_ttl_secs"));
+        let policy = TenantPolicy {
+            refresh_absolute_ttl_secs: 10,
+            refresh_idle_ttl_secs: 20,
+            ..TenantPolicy::default()
+        };
+        assert_eq!(
+            policy.validate().map_err(|e| e.field),
+            Err("refresh_absolute_ttl_secs")
+        );
+    }
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let policy: TenantPolicy = serde_json::from_str(r#"{"code_ttl_secs": 5}"#).expect("parses");
+        assert_eq!(policy.code_ttl_secs, 5);
+        assert_eq!(policy.access_token_ttl_secs, 900);
+        assert!(serde_json::from_str::<TenantPolicy>(r#"{"nope": 1}"#).is_err());
+    }
+}

@@ -1,0 +1,126 @@
+//! The in-process store of the embedded default: sharded maps and a broadcast
+//! channel. Entries past their cleanup time are swept as writes arrive.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::broadcast;
+
+use crate::clock::Clock;
+
+const SHARDS: usize = 16;
+const SWEEP_EVERY: u32 = 1024;
+
+#[derive(Default)]
+struct Shard {
+    entries: HashMap<String, (Vec<u8>, i64)>,
+    counters: HashMap<String, (u64, i64)>,
+    writes: u32,
+}
+
+impl Shard {
+    fn after_write(&mut self, now_ms: i64) {
+        self.writes = self.writes.wrapping_add(1);
+        if self.writes.is_multiple_of(SWEEP_EVERY) {
+            self.entries.retain(|_, (_, drop_at)| *drop_at > now_ms);
+            self.counters.retain(|_, (_, drop_at)| *drop_at > now_ms);
+        }
+    }
+}
+
+/// In-process ephemeral store.
+#[derive(Clone)]
+pub struct MemoryStore {
+    shards: Arc<[Mutex<Shard>; SHARDS]>,
+    channel: broadcast::Sender<(String, Vec<u8>)>,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoryStore")
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new(Clock::default())
+    }
+}
+
+impl MemoryStore {
+    /// An empty store whose cleanup follows `clock`.
+    pub fn new(clock: Clock) -> Self {
+        let (channel, _) = broadcast::channel(1024);
+        Self {
+            shards: Arc::new(std::array::from_fn(|_| Mutex::new(Shard::default()))),
+            channel,
+            clock,
+        }
+    }
+
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the index is reduced modulo SHARDS"
+    )]
+    fn shard(&self, key: &str) -> MutexGuard<'_, Shard> {
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        let index = usize::try_from(hash % SHARDS as u64).unwrap_or(0);
+        let shard = &self.shards[index % SHARDS];
+        // A poisoned shard only means a panic elsewhere mid-insert; the map is still usable.
+        shard
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(super) fn put(&self, key: &str, stored: Vec<u8>, drop_at_ms: i64) {
+        let mut shard = self.shard(key);
+        shard.entries.insert(key.to_owned(), (stored, drop_at_ms));
+        shard.after_write(self.clock.now_ms());
+    }
+
+    pub(super) fn get(&self, key: &str) -> Option<Vec<u8>> {
+        self.shard(key).entries.get(key).map(|(v, _)| v.clone())
+    }
+
+    pub(super) fn take(&self, key: &str) -> Option<Vec<u8>> {
+        self.shard(key).entries.remove(key).map(|(v, _)| v)
+    }
+
+    pub(super) fn incr(&self, key: &str, drop_at_ms: i64) -> u64 {
+        let mut shard = self.shard(key);
+        let entry = shard
+            .counters
+            .entry(key.to_owned())
+            .or_insert((0, drop_at_ms));
+        entry.0 += 1;
+        let count = entry.0;
+        shard.after_write(self.clock.now_ms());
+        count
+    }
+
+    pub(super) fn publish(&self, channel: &str, payload: &[u8]) {
+        // No receiver is not an error: nobody is listening yet.
+        let _ = self.channel.send((channel.to_owned(), payload.to_vec()));
+    }
+
+    pub(super) fn subscribe<F>(&self, channel: String, on_message: F) -> tokio::task::JoinHandle<()>
+    where
+        F: Fn(&[u8]) + Send + Sync + 'static,
+    {
+        let mut receiver = self.channel.subscribe();
+        tokio::spawn(async move {
+            loop {
+                match receiver.recv().await {
+                    Ok((name, payload)) if name == channel => on_message(&payload),
+                    Ok(_) => {}
+                    // Lagged: messages were dropped; the change counter covers them.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,28 @@
+//! Domain, storage and crypto shared by the authorization server and the admin
+//! service. Nothing here knows about HTTP.
+//!
+//! - [`ids`]: validated identifiers (tenant slug rule from DESIGN).
+//! - [`secret`]: values that never print and compare in constant time.
+//! - [`clock`]: the injectable clock every expiry is measured against.
+//! - [`config`]: configuration, loaded from defaults, a TOML file and the environment.
+//! - [`protocol`]: wire vocabulary with no I/O (discovery metadata, error codes).
+//! - [`domain`]: rules with no I/O (tenants and their policies).
+//! - [`crypto`]: tenant signing keys, encryption at rest, first-start secrets.
+//! - [`store`]: durable data through diesel on PostgreSQL or SQLite.
+//! - [`ephemeral`]: short-lived data on Redis or in process.
+//! - [`changes`]: change notifications and the database change counter.
+//! - [`platform`]: the assembled backends a process runs on.
+//! - [`tenants`]: tenant operations both binaries use (create with keys, change, disable).
+
+pub mod changes;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod ephemeral;
+pub mod ids;
+pub mod platform;
+pub mod protocol;
+pub mod secret;
+pub mod store;
+pub mod tenants;

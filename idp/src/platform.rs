@@ -1,0 +1,75 @@
+//! The assembled backends a process runs on: configuration, database pool,
+//! ephemeral store, sealer and clock. Built once at start and passed in.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::config::{Config, ConfigError};
+use crate::crypto::at_rest::Sealer;
+use crate::crypto::master_key::{self, MasterKeyError};
+use crate::ephemeral::{Ephemeral, EphemeralError, MemoryStore, RedisStore};
+use crate::store::{Db, StoreError, migrate};
+
+/// Everything shared by the requests of one process.
+#[derive(Clone, Debug)]
+pub struct Platform {
+    /// Validated, immutable configuration.
+    pub config: Arc<Config>,
+    /// Durable store.
+    pub db: Db,
+    /// Short-lived store and change channel.
+    pub ephemeral: Ephemeral,
+    /// Seals private keys at rest.
+    pub sealer: Arc<Sealer>,
+    /// The clock expiries are measured against.
+    pub clock: Clock,
+}
+
+/// Why a process could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Invalid configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// No master key.
+    #[error(transparent)]
+    MasterKey(#[from] MasterKeyError),
+    /// Database unreachable or migrations failed.
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    /// Redis URL unusable.
+    #[error("redis: {0}")]
+    Ephemeral(#[from] EphemeralError),
+}
+
+impl Platform {
+    /// Opens the backends and applies pending migrations.
+    pub async fn open(config: Config, clock: Clock) -> Result<Self, StartError> {
+        let config = Arc::new(config);
+        let setup = Arc::clone(&config);
+        let (db, sealer) = tokio::task::spawn_blocking(move || {
+            let key = master_key::load_or_create(&setup.secrets, &setup.data_dir)?;
+            let db = Db::open(&setup)?;
+            let mut conn = db.connector().connect()?;
+            migrate::run_pending(&mut conn)?;
+            Ok::<_, StartError>((db, Sealer::new(&key)))
+        })
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))??;
+        let ephemeral = match &config.redis.url {
+            Some(url) => Ephemeral::Redis(RedisStore::open(
+                url,
+                Duration::from_millis(config.redis.deadline_ms),
+            )?),
+            None => Ephemeral::Memory(MemoryStore::new(clock.clone())),
+        };
+        Ok(Self {
+            config,
+            db,
+            ephemeral,
+            sealer: Arc::new(sealer),
+            clock,
+        })
+    }
+}

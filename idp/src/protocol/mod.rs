@@ -1,0 +1,4 @@
+//! Wire vocabulary with no I/O: parameter values and discovery metadata.
+
+pub mod metadata;
+pub mod params;

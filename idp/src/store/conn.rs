@@ -1,0 +1,219 @@
+//! Connections: one enum over PostgreSQL and SQLite, an r2d2 pool that picks
+//! the backend from the URL scheme (so connection errors stay readable), and
+//! [`Db::run`], which runs diesel on the blocking pool under a deadline.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::{PgConnection, SqliteConnection};
+
+use super::{DbConnection, StoreError};
+use crate::config::{Config, DatabaseKind};
+
+/// Opens connections for the pool.
+#[derive(Debug, Clone)]
+pub struct Connector {
+    kind: DatabaseKind,
+    url: String,
+    statement_timeout_ms: u64,
+}
+
+impl Connector {
+    /// A connector for the configured database.
+    pub fn new(config: &Config) -> Self {
+        let kind = config.database.kind();
+        let mut url = config.database_url();
+        if kind == DatabaseKind::Postgres && !url.contains("connect_timeout=") {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str("connect_timeout=2");
+        }
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            url = path.to_owned();
+        }
+        Self {
+            kind,
+            url,
+            statement_timeout_ms: config.database.statement_timeout_ms,
+        }
+    }
+
+    /// Which backend this connects to.
+    pub fn kind(&self) -> DatabaseKind {
+        self.kind
+    }
+
+    /// Opens and prepares one connection.
+    pub fn connect(&self) -> Result<DbConnection, StoreError> {
+        match self.kind {
+            DatabaseKind::Postgres => {
+                let mut conn = PgConnection::establish(&self.url)
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                conn.batch_execute(&format!(
+                    "SET statement_timeout = {}",
+                    self.statement_timeout_ms
+                ))
+                .map_err(classify)?;
+                Ok(DbConnection::Pg(conn))
+            }
+            DatabaseKind::Sqlite => {
+                if let Some(parent) = std::path::Path::new(&self.url).parent()
+                    && !parent.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                }
+                let mut conn = SqliteConnection::establish(&self.url)
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                // busy_timeout first: switching to WAL takes a lock another
+                // process may hold at the same moment.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(classify)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl r2d2::ManageConnection for Connector {
+    type Connection = DbConnection;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<DbConnection, StoreError> {
+        Connector::connect(self)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        conn.batch_execute("SELECT 1").map_err(classify)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// The pool plus the deadline every call runs under.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<Connector>,
+    deadline: Duration,
+    connector: Connector,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("kind", &self.connector.kind)
+            .finish()
+    }
+}
+
+impl Db {
+    /// Opens the pool; fails if the database cannot be reached now.
+    pub fn open(config: &Config) -> Result<Self, StoreError> {
+        let connector = Connector::new(config);
+        let max_size = match connector.kind {
+            DatabaseKind::Postgres => config.database.pool_size,
+            // One writer at a time anyway; a few readers in WAL mode.
+            DatabaseKind::Sqlite => config.database.pool_size.min(8),
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_millis(config.database.acquire_timeout_ms))
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .build(connector.clone())
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self {
+            pool,
+            deadline: Duration::from_millis(config.database.deadline_ms),
+            connector,
+        })
+    }
+
+    /// The connector, for the few users that hold a connection of their own.
+    pub fn connector(&self) -> &Connector {
+        &self.connector
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool. The
+    /// caller gets `Unavailable` once the deadline passes, whatever `f` is doing.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            f(&mut conn)
+        });
+        match tokio::time::timeout(self.deadline, task).await {
+            Err(_) => Err(StoreError::Unavailable(format!(
+                "no answer within {} ms",
+                self.deadline.as_millis()
+            ))),
+            Ok(Err(join)) => Err(StoreError::Other(join.to_string())),
+            Ok(Ok(result)) => result,
+        }
+    }
+
+    /// Like [`Db::run`], inside one transaction.
+    pub async fn transaction<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| conn.transaction(f)).await
+    }
+}
+
+impl From<DieselError> for StoreError {
+    fn from(error: DieselError) -> Self {
+        classify(error)
+    }
+}
+
+/// The one place diesel errors are sorted into [`StoreError`]s.
+pub fn classify(error: DieselError) -> StoreError {
+    match error {
+        DieselError::NotFound => StoreError::NotFound,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            StoreError::Conflict(info.message().to_owned())
+        }
+        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+            StoreError::Unavailable(info.message().to_owned())
+        }
+        DieselError::DatabaseError(_, info) if is_transient(info.message()) => {
+            StoreError::Unavailable(info.message().to_owned())
+        }
+        DieselError::BrokenTransactionManager => {
+            StoreError::Unavailable("connection left mid-transaction".to_owned())
+        }
+        DieselError::DeserializationError(e) => StoreError::Corrupt(e.to_string()),
+        other => StoreError::Other(other.to_string()),
+    }
+}
+
+fn is_transient(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "statement timeout",
+        "connection",
+        "terminating",
+        "database is locked",
+        "server closed",
+        "could not receive",
+        "could not send",
+        "shutting down",
+        "starting up",
+    ]
+    .iter()
+    .any(|needle| message.contains(needle))
+}

@@ -1,0 +1,78 @@
+//! Queries on `signing_keys`. Private keys are sealed on the way in and opened
+//! on the way out, bound to `{tenant}/{kid}`.
+
+use diesel::prelude::*;
+
+use crate::crypto::at_rest::Sealer;
+use crate::crypto::jwk::PublicJwk;
+use crate::crypto::keys::{GeneratedKey, KeyRing, SigningAlg, SigningKey};
+use crate::ids::TenantId;
+use crate::store::models::signing_key::{NewSigningKeyRow, SigningKeyRow};
+use crate::store::schema::signing_keys::dsl;
+use crate::store::{DbConnection, StoreError};
+
+fn seal_context(tenant: TenantId, kid: &str) -> Vec<u8> {
+    format!("{tenant}/{kid}").into_bytes()
+}
+
+/// Stores `key`, sealed, for `tenant`, signing from `activates_at`.
+pub fn insert(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    sealer: &Sealer,
+    key: &GeneratedKey,
+    activates_at: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    let kid = key.kid.as_str();
+    let public_jwk =
+        serde_json::to_string(&key.public).map_err(|e| StoreError::Other(e.to_string()))?;
+    diesel::insert_into(dsl::signing_keys)
+        .values(NewSigningKeyRow {
+            tenant_id: tenant.to_string(),
+            kid: kid.to_owned(),
+            alg: key.alg.as_str().to_owned(),
+            public_jwk,
+            private_key: sealer.seal(key.pkcs8.expose(), &seal_context(tenant, kid)),
+            activates_at,
+            retires_at: None,
+            created_at: now,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The tenant's stored rows, oldest first.
+pub fn list(conn: &mut DbConnection, tenant: TenantId) -> Result<Vec<SigningKeyRow>, StoreError> {
+    Ok(dsl::signing_keys
+        .filter(dsl::tenant_id.eq(tenant.to_string()))
+        .order(dsl::created_at.asc())
+        .select(SigningKeyRow::as_select())
+        .load(conn)?)
+}
+
+/// Opens and parses every key of the tenant once, into a shareable ring.
+pub fn load_ring(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    sealer: &Sealer,
+) -> Result<KeyRing, StoreError> {
+    let rows = list(conn, tenant)?;
+    let mut keys = Vec::with_capacity(rows.len());
+    for row in rows {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("key {}: {what}", row.kid));
+        let alg = SigningAlg::parse(&row.alg).ok_or_else(|| corrupt("algorithm"))?;
+        let pkcs8 = sealer
+            .open(&row.private_key, &seal_context(tenant, &row.kid))
+            .map_err(|_| corrupt("sealed private key does not open"))?;
+        let key = SigningKey::from_pkcs8(alg, pkcs8.expose(), row.activates_at, row.retires_at)
+            .map_err(|_| corrupt("private key"))?;
+        let stored: PublicJwk =
+            serde_json::from_str(&row.public_jwk).map_err(|_| corrupt("public key"))?;
+        if key.kid.as_str() != row.kid || key.public != stored {
+            return Err(corrupt("public and private halves differ"));
+        }
+        keys.push(key);
+    }
+    Ok(KeyRing::new(keys))
+}

@@ -1,0 +1,146 @@
+//! Operations on tenants that both binaries use. Each change is written with
+//! its counter bump in one transaction and then announced (see [`crate::changes`]).
+
+use crate::changes;
+use crate::crypto::keys::{GeneratedKey, KeyError, KeyRing, SigningAlg};
+use crate::domain::policy::{PolicyError, TenantPolicy};
+use crate::domain::tenant::{NewTenant, Tenant};
+use crate::ids::{TenantId, TenantSlug};
+use crate::platform::Platform;
+use crate::store::StoreError;
+use crate::store::queries::{signing_keys, tenants};
+
+/// Why a tenant operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TenantError {
+    /// The slug belongs to another tenant.
+    #[error("a tenant with this slug exists")]
+    SlugTaken,
+    /// No such tenant.
+    #[error("no such tenant")]
+    NotFound,
+    /// A policy value is out of range.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// Key generation failed.
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for TenantError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict(_) => Self::SlugTaken,
+            StoreError::NotFound => Self::NotFound,
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// Creates a tenant with one RS256 and one ES256 signing key, active at once.
+pub async fn create(platform: &Platform, new: NewTenant) -> Result<Tenant, TenantError> {
+    new.policy.validate()?;
+    // RSA generation takes tens of milliseconds: keep it off the async threads.
+    let keys = tokio::task::spawn_blocking(|| {
+        SigningAlg::ALL
+            .into_iter()
+            .map(GeneratedKey::generate)
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| StoreError::Other(e.to_string()))??;
+    let now = platform.clock.now_secs();
+    let sealer = platform.sealer.clone();
+    let tenant = platform
+        .db
+        .transaction(move |conn| {
+            let tenant = tenants::insert(conn, &new, now)?;
+            for key in &keys {
+                signing_keys::insert(conn, tenant.id, &sealer, key, now, now)?;
+            }
+            Ok(tenant)
+        })
+        .await?;
+    changes::announce(platform, tenant.id).await;
+    Ok(tenant)
+}
+
+/// The tenant with `new.slug`, created if absent. Safe when several
+/// processes call it at once.
+pub async fn ensure(platform: &Platform, new: NewTenant) -> Result<Tenant, TenantError> {
+    let slug = new.slug.clone();
+    if let Some(found) = find_by_slug(platform, &slug).await? {
+        return Ok(found);
+    }
+    match create(platform, new).await {
+        Err(TenantError::SlugTaken) => find_by_slug(platform, &slug)
+            .await?
+            .ok_or(TenantError::NotFound),
+        other => other,
+    }
+}
+
+/// The tenant with `slug`, enabled or not.
+pub async fn find_by_slug(
+    platform: &Platform,
+    slug: &TenantSlug,
+) -> Result<Option<Tenant>, TenantError> {
+    let slug = slug.clone();
+    Ok(platform
+        .db
+        .run(move |conn| tenants::find_by_slug(conn, &slug))
+        .await?)
+}
+
+/// The tenant with `slug` and its parsed keys, read in one database call.
+pub async fn load_with_keys(
+    platform: &Platform,
+    slug: &TenantSlug,
+) -> Result<Option<(Tenant, KeyRing)>, StoreError> {
+    let slug = slug.clone();
+    let sealer = platform.sealer.clone();
+    platform
+        .db
+        .run(move |conn| {
+            let Some(tenant) = tenants::find_by_slug(conn, &slug)? else {
+                return Ok(None);
+            };
+            let ring = signing_keys::load_ring(conn, tenant.id, &sealer)?;
+            Ok(Some((tenant, ring)))
+        })
+        .await
+}
+
+/// Replaces the tenant's policy.
+pub async fn update_policy(
+    platform: &Platform,
+    id: TenantId,
+    policy: TenantPolicy,
+) -> Result<(), TenantError> {
+    policy.validate()?;
+    let now = platform.clock.now_secs();
+    platform
+        .db
+        .transaction(move |conn| tenants::update_policy(conn, id, &policy, now))
+        .await?;
+    changes::announce(platform, id).await;
+    Ok(())
+}
+
+/// Enables or disables the tenant; a disabled tenant's endpoints answer 404.
+pub async fn set_enabled(
+    platform: &Platform,
+    id: TenantId,
+    enabled: bool,
+) -> Result<(), TenantError> {
+    let now = platform.clock.now_secs();
+    platform
+        .db
+        .transaction(move |conn| tenants::set_enabled(conn, id, enabled, now))
+        .await?;
+    changes::announce(platform, id).await;
+    Ok(())
+}

@@ -1,0 +1,3 @@
+DROP TABLE change_counter;
+DROP TABLE signing_keys;
+DROP TABLE tenants;

@@ -1,0 +1,36 @@
+//! Who owns what. Actors own state and do no I/O: request tasks read the
+//! database and Redis and send actors only the resulting state change.
+//! Correctness never rests on a mailbox (single use is atomic in the store).
+//!
+//! | actor | scope | owns | messages |
+//! |---|---|---|---|
+//! | [`registry::TenantRegistry`] | one per process | the tenant cache (slug → context), idle shutdown, fan-out of change notifications | `InstallTenant`, `ApplyChange` |
+//! | [`key_ring::KeyRingActor`] | one per tenant | the key schedule: re-derives the published and signing keys as activation and retirement times pass; not signing, which runs in request tasks with the shared ring | `StopTenantActor` |
+//!
+//! Per-tenant actors start when a tenant is first used and stop when it has
+//! been idle for `tenancy.idle_timeout_secs`; [`ActorGauge`] counts them.
+
+pub mod key_ring;
+pub mod registry;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Number of running per-tenant actors, for tests and metrics.
+#[derive(Debug, Clone, Default)]
+pub struct ActorGauge(Arc<AtomicUsize>);
+
+impl ActorGauge {
+    /// Running per-tenant actors now.
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn started(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn stopped(&self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}

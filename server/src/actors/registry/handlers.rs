@@ -1,0 +1,53 @@
+//! Message handlers of the tenant registry.
+
+use std::sync::Arc;
+
+use actix::{Actor, Handler};
+use idp::changes::Change;
+
+use super::messages::{ApplyChange, InstallTenant};
+use super::{TenantContext, TenantRegistry, TenantSnapshot};
+use crate::actors::key_ring::KeyRingActor;
+
+impl Handler<InstallTenant> for TenantRegistry {
+    type Result = Arc<TenantContext>;
+
+    fn handle(&mut self, msg: InstallTenant, _: &mut Self::Context) -> Self::Result {
+        let now_ms = self.platform.clock.now_ms();
+        let snapshot = TenantSnapshot::new(msg.tenant, Arc::new(msg.keys), now_ms.div_euclid(1000));
+        let changed_meanwhile = self.cache.generation() != msg.generation;
+        if let Some(existing) = self.cache.get(&snapshot.tenant.slug)
+            && existing.id == snapshot.tenant.id
+        {
+            existing.replace(snapshot);
+            existing.set_stale(changed_meanwhile);
+            return existing;
+        }
+        let context = Arc::new(TenantContext::new(snapshot, now_ms));
+        context.set_stale(changed_meanwhile);
+        if let Some(replaced) = self.cache.insert(Arc::clone(&context)) {
+            // The slug now belongs to another tenant id.
+            self.stop_actors(replaced.id);
+        }
+        let actor = KeyRingActor::new(
+            Arc::clone(&context),
+            self.platform.clock.clone(),
+            self.gauge.clone(),
+        );
+        self.actors.insert(context.id, actor.start());
+        context
+    }
+}
+
+impl Handler<ApplyChange> for TenantRegistry {
+    type Result = ();
+
+    fn handle(&mut self, ApplyChange(change): ApplyChange, _: &mut Self::Context) {
+        self.cache.bump_generation();
+        match change {
+            Change::Tenant(id) => self.cache.mark_stale(Some(id)),
+            Change::All => self.cache.mark_stale(None),
+        }
+        tracing::debug!(?change, cached = self.cache.all().len(), "change applied");
+    }
+}

@@ -1,0 +1,28 @@
+//! Messages of the tenant registry.
+
+use std::sync::Arc;
+
+use actix::Message;
+use idp::changes::Change;
+use idp::crypto::keys::KeyRing;
+use idp::domain::tenant::Tenant;
+
+use super::TenantContext;
+
+/// Install a tenant just read from the database; starts its actors if new.
+/// Returns the context requests should use.
+#[derive(Message)]
+#[rtype(result = "Arc<TenantContext>")]
+pub struct InstallTenant {
+    /// The tenant row.
+    pub tenant: Tenant,
+    /// Its parsed keys.
+    pub keys: KeyRing,
+    /// Cache generation when the read began.
+    pub generation: u64,
+}
+
+/// Drop cached state that a change made stale.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct ApplyChange(pub Change);

@@ -1,0 +1,73 @@
+//! The tenant registry: one per process. It owns the tenant cache, which
+//! request tasks read without a message; it alone writes it, starts each
+//! tenant's actors on first use and stops them when the tenant is idle.
+
+mod cache;
+mod handlers;
+mod messages;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::{Actor, Addr, AsyncContext, Context};
+use idp::ids::TenantId;
+use idp::platform::Platform;
+
+pub use self::cache::{Jwks, TenantCache, TenantContext, TenantSnapshot};
+pub use self::messages::{ApplyChange, InstallTenant};
+use crate::actors::ActorGauge;
+use crate::actors::key_ring::{KeyRingActor, StopTenantActor};
+
+/// The per-process tenant registry.
+pub struct TenantRegistry {
+    platform: Platform,
+    cache: Arc<TenantCache>,
+    gauge: ActorGauge,
+    actors: HashMap<TenantId, Addr<KeyRingActor>>,
+}
+
+impl TenantRegistry {
+    /// A registry writing into `cache`.
+    pub fn new(platform: Platform, cache: Arc<TenantCache>, gauge: ActorGauge) -> Self {
+        Self {
+            platform,
+            cache,
+            gauge,
+            actors: HashMap::new(),
+        }
+    }
+
+    /// Stops the actors of tenants unused for the idle timeout and forgets them.
+    fn sweep_idle(&mut self) {
+        let idle_ms = i64::try_from(self.platform.config.tenancy.idle_timeout_secs)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(1000);
+        let cutoff = self.platform.clock.now_ms().saturating_sub(idle_ms);
+        for evicted in self.cache.remove_idle(cutoff) {
+            self.stop_actors(evicted.id);
+        }
+    }
+
+    fn stop_actors(&mut self, tenant: TenantId) {
+        if let Some(addr) = self.actors.remove(&tenant) {
+            addr.do_send(StopTenantActor);
+        }
+    }
+}
+
+impl Actor for TenantRegistry {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let every = Duration::from_millis(self.platform.config.tenancy.sweep_interval_ms);
+        ctx.run_interval(every, |registry, _| registry.sweep_idle());
+    }
+
+    fn stopping(&mut self, _: &mut Self::Context) -> actix::Running {
+        for (_, addr) in self.actors.drain() {
+            addr.do_send(StopTenantActor);
+        }
+        actix::Running::Stop
+    }
+}

@@ -1,0 +1,83 @@
+//! Start-up, shared by `main` and the e2e harness: open the platform, start
+//! the registry and the change feed, and bind the HTTP server.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix::Actor;
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer, web};
+use idp::changes::ChangeFeed;
+use idp::clock::Clock;
+use idp::config::Config;
+use idp::platform::{Platform, StartError};
+use idp::store::StoreError;
+
+use crate::actors::ActorGauge;
+use crate::actors::registry::{ApplyChange, TenantCache, TenantRegistry};
+use crate::app;
+use crate::state::AppState;
+
+/// A started server: its address, state and handle. Dropping it stops the change feed.
+pub struct Running {
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// State shared by the requests (tests reach the platform through it).
+    pub state: AppState,
+    /// Stops the HTTP server.
+    pub handle: ServerHandle,
+    _feed: ChangeFeed,
+}
+
+/// Opens the backends, starts the actors and binds `listener`. Must run inside
+/// an actix system; the returned [`Server`] future runs until stopped.
+pub async fn start(
+    config: Config,
+    clock: Clock,
+    listener: TcpListener,
+) -> Result<(Running, Server), StartError> {
+    let workers = config.http.workers;
+    let platform = Platform::open(config, clock).await?;
+    let cache = Arc::new(TenantCache::default());
+    let gauge = ActorGauge::default();
+    let registry = TenantRegistry::new(platform.clone(), Arc::clone(&cache), gauge.clone()).start();
+
+    let feed_platform = platform.clone();
+    let feed_registry = registry.clone();
+    let feed = tokio::task::spawn_blocking(move || {
+        ChangeFeed::start(&feed_platform, move |change| {
+            feed_registry.do_send(ApplyChange(change));
+        })
+    })
+    .await
+    .map_err(|e| StoreError::Other(e.to_string()))??;
+
+    let state = AppState {
+        platform,
+        tenants: cache,
+        registry,
+        freshness: feed.freshness(),
+        actors: gauge,
+    };
+    let data = web::Data::new(state.clone());
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StoreError::Other(format!("listener: {e}")))?;
+    let mut http = HttpServer::new(move || {
+        let data = data.clone();
+        App::new().configure(|cfg| app::configure(cfg, data))
+    })
+    .listen(listener)
+    .map_err(|e| StoreError::Other(format!("listener: {e}")))?;
+    if workers > 0 {
+        http = http.workers(workers);
+    }
+    let server = http.run();
+    let running = Running {
+        addr,
+        state,
+        handle: server.handle(),
+        _feed: feed,
+    };
+    Ok((running, server))
+}

@@ -1,0 +1,22 @@
+//! The authorization server: protocol endpoints under `/t/{slug}`, health
+//! checks, and the per-tenant actors behind them.
+//!
+//! - [`boot`]: builds the platform and actors and starts the HTTP server (used by
+//!   `main` and by the e2e harness alike).
+//! - [`app`] and [`routes`]: the application and its one route table.
+//! - [`state`]: what every request can reach.
+//! - [`tenant`]: `/t/{slug}` resolved to a cached, fresh tenant snapshot.
+//! - [`actors`]: who owns what, per process and per tenant.
+//! - [`endpoints`]: one file per protocol endpoint.
+//! - [`errors`]: errors to HTTP responses, in one place.
+//! - [`demo`]: the demo tenant and the start-up banner of the first command.
+
+pub mod actors;
+pub mod app;
+pub mod boot;
+pub mod demo;
+pub mod endpoints;
+pub mod errors;
+pub mod routes;
+pub mod state;
+pub mod tenant;

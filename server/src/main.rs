@@ -1,0 +1,63 @@
+//! `idp-server`: the authorization server binary.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use idp::clock::Clock;
+use idp::config::Config;
+use idp_server::{boot, demo};
+use tracing_subscriber::EnvFilter;
+
+/// The OAuth 2.0 / OpenID Connect authorization server.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// TOML configuration file (also IDP_CONFIG).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Create the `demo` tenant if absent and print how to try it.
+    #[arg(long)]
+    demo: bool,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let config = match Config::load(args.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("idp-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match actix_rt::System::new().block_on(run(config, args.demo)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("idp-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config, with_demo: bool) -> Result<(), String> {
+    let listener = TcpListener::bind(&config.http.bind)
+        .map_err(|e| format!("cannot listen on {}: {e}", config.http.bind))?;
+    let (running, server) = boot::start(config, Clock::default(), listener)
+        .await
+        .map_err(|e| e.to_string())?;
+    if with_demo {
+        demo::ensure_demo_tenant(&running)
+            .await
+            .map_err(|e| format!("demo tenant: {e}"))?;
+        println!("{}", demo::banner(&running));
+    }
+    tracing::info!(addr = %running.addr, "listening");
+    server.await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,25 @@
+//! What every request can reach; built once in [`crate::boot`], never global.
+
+use std::sync::Arc;
+
+use actix::Addr;
+use idp::changes::Freshness;
+use idp::platform::Platform;
+
+use crate::actors::ActorGauge;
+use crate::actors::registry::{TenantCache, TenantRegistry};
+
+/// Shared application state.
+#[derive(Clone)]
+pub struct AppState {
+    /// Backends, configuration, clock.
+    pub platform: Platform,
+    /// Tenant contexts, read on every request, written by the registry.
+    pub tenants: Arc<TenantCache>,
+    /// The registry actor of this process.
+    pub registry: Addr<TenantRegistry>,
+    /// Whether cached tenant state is known to be recent.
+    pub freshness: Arc<Freshness>,
+    /// Number of running per-tenant actors.
+    pub actors: ActorGauge,
+}

@@ -1,0 +1,14 @@
+//! End-to-end tests against the real server, on the backend the environment
+//! selects (see `support`). Modules follow what they exercise.
+
+mod support;
+
+mod actors;
+mod changes;
+mod discovery;
+mod faults;
+mod jwks;
+mod migrations;
+mod persistence;
+mod smoke;
+mod tenancy;

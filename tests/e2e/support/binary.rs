@@ -1,0 +1,122 @@
+//! The real `idp-server` binary, started the way the README does, for smoke
+//! tests and for two processes racing on one database.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::{Backend, TEST_MASTER_KEY, eventually};
+
+/// Path of the debug binary, built if it is missing.
+pub fn server_binary() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target"));
+    let binary = target.join("debug").join("idp-server");
+    if !binary.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "idp-server", "--bin", "idp-server"])
+            .current_dir(&workspace)
+            .status()
+            .expect("cargo build runs");
+        assert!(status.success(), "building idp-server failed");
+    }
+    binary
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// A running server process; killed on drop.
+pub struct ServerProcess {
+    child: Child,
+    pub url: String,
+    pub stdout: Arc<Mutex<String>>,
+}
+
+impl ServerProcess {
+    /// Starts `idp-server args…` in `cwd` on `port`, on the run's backend
+    /// (`database` overrides the database URL).
+    pub fn spawn(cwd: &Path, port: u16, args: &[&str], database: Option<&str>) -> Self {
+        let mut command = Command::new(server_binary());
+        command
+            .args(args)
+            .current_dir(cwd)
+            .env("IDP_HTTP__BIND", format!("127.0.0.1:{port}"))
+            .env_remove("PUBLIC_URL")
+            .env_remove("DATABASE_URL")
+            .env_remove("REDIS_URL")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Backend::Services {
+            database: db,
+            redis,
+        } = Backend::from_env()
+        {
+            command
+                .env("DATABASE_URL", database.unwrap_or(&db))
+                .env("REDIS_URL", redis)
+                .env("IDP_SECRETS__MASTER_KEY", TEST_MASTER_KEY);
+        } else if let Some(db) = database {
+            command.env("DATABASE_URL", db);
+        }
+        let mut child = command.spawn().expect("idp-server starts");
+        let stdout = Arc::new(Mutex::new(String::new()));
+        if let Some(out) = child.stdout.take() {
+            let sink = Arc::clone(&stdout);
+            std::thread::spawn(move || {
+                for line in BufReader::new(out).lines().map_while(Result::ok) {
+                    let mut text = sink.lock().expect("lock");
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+            });
+        }
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            stdout,
+        }
+    }
+
+    /// Waits until `/health/ready` answers 200.
+    pub async fn wait_ready(&mut self, within: Duration) {
+        let client = reqwest::Client::new();
+        let url = format!("{}/health/ready", self.url);
+        let child = &mut self.child;
+        eventually(within, "server process ready", || {
+            let exited = child.try_wait().ok().flatten();
+            assert!(exited.is_none(), "idp-server exited early: {exited:?}");
+            let request = client.get(&url).send();
+            async move { request.await.is_ok_and(|r| r.status().is_success()) }
+        })
+        .await;
+    }
+
+    /// What the process printed on stdout so far.
+    pub fn printed(&self) -> String {
+        self.stdout.lock().expect("lock").clone()
+    }
+
+    /// Stops the process.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
