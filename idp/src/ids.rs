@@ -100,6 +100,36 @@ impl fmt::Display for KeyId {
     }
 }
 
+/// An OAuth `client_id` (RFC 6749 §2.2): 22 base64url characters when
+/// generated; unique within its tenant only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClientId(String);
+
+impl ClientId {
+    /// A fresh random id (128 bits).
+    pub fn generate() -> Self {
+        Self(crate::crypto::b64url(&crate::secret::random_bytes::<16>()))
+    }
+
+    /// Wraps a value received on the wire or read from the database. Ids are
+    /// compared exactly; nothing is normalised.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// The id text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

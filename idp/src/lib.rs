@@ -12,9 +12,12 @@
 //! - [`ephemeral`]: short-lived data on Redis or in process.
 //! - [`changes`]: change notifications and the database change counter.
 //! - [`platform`]: the assembled backends a process runs on.
-//! - [`tenants`]: tenant operations both binaries use (create with keys, change, disable).
+//! - [`tenants`], [`clients`], [`apis`], [`tokens`]: operations both binaries
+//!   use; each change is written with its change-counter bump and announced.
 
+pub mod apis;
 pub mod changes;
+pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod crypto;
@@ -26,3 +29,4 @@ pub mod protocol;
 pub mod secret;
 pub mod store;
 pub mod tenants;
+pub mod tokens;

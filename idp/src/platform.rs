@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError};
 use crate::crypto::at_rest::Sealer;
+use crate::crypto::client_secret::SecretHasher;
 use crate::crypto::master_key::{self, MasterKeyError};
 use crate::ephemeral::{Ephemeral, EphemeralError, MemoryStore, RedisStore};
 use crate::store::{Db, StoreError, migrate};
@@ -22,6 +23,8 @@ pub struct Platform {
     pub ephemeral: Ephemeral,
     /// Seals private keys at rest.
     pub sealer: Arc<Sealer>,
+    /// Digests client secrets.
+    pub secrets: Arc<SecretHasher>,
     /// The clock expiries are measured against.
     pub clock: Clock,
 }
@@ -48,12 +51,12 @@ impl Platform {
     pub async fn open(config: Config, clock: Clock) -> Result<Self, StartError> {
         let config = Arc::new(config);
         let setup = Arc::clone(&config);
-        let (db, sealer) = tokio::task::spawn_blocking(move || {
+        let (db, sealer, secrets) = tokio::task::spawn_blocking(move || {
             let key = master_key::load_or_create(&setup.secrets, &setup.data_dir)?;
             let db = Db::open(&setup)?;
             let mut conn = db.connector().connect()?;
             migrate::run_pending(&mut conn)?;
-            Ok::<_, StartError>((db, Sealer::new(&key)))
+            Ok::<_, StartError>((db, Sealer::new(&key), SecretHasher::new(&key)))
         })
         .await
         .map_err(|e| StoreError::Other(e.to_string()))??;
@@ -69,6 +72,7 @@ impl Platform {
             db,
             ephemeral,
             sealer: Arc::new(sealer),
+            secrets: Arc::new(secrets),
             clock,
         })
     }

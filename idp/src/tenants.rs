@@ -1,14 +1,17 @@
 //! Operations on tenants that both binaries use. Each change is written with
 //! its counter bump in one transaction and then announced (see [`crate::changes`]).
 
+use std::collections::HashMap;
+
 use crate::changes;
 use crate::crypto::keys::{GeneratedKey, KeyError, KeyRing, SigningAlg};
+use crate::domain::api::Api;
 use crate::domain::policy::{PolicyError, TenantPolicy};
 use crate::domain::tenant::{NewTenant, Tenant};
 use crate::ids::{TenantId, TenantSlug};
 use crate::platform::Platform;
 use crate::store::StoreError;
-use crate::store::queries::{signing_keys, tenants};
+use crate::store::queries::{apis, signing_keys, tenants, tokens};
 
 /// Why a tenant operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -95,21 +98,44 @@ pub async fn find_by_slug(
         .await?)
 }
 
-/// The tenant with `slug` and its parsed keys, read in one database call.
-pub async fn load_with_keys(
+/// What a server process caches of a tenant, read in one database call.
+#[derive(Debug)]
+pub struct TenantState {
+    /// The tenant row.
+    pub tenant: Tenant,
+    /// Its parsed signing keys.
+    pub keys: KeyRing,
+    /// Its APIs.
+    pub apis: Vec<Api>,
+    /// Revoked token ids that have not expired, with their expiry.
+    pub revoked: HashMap<String, i64>,
+}
+
+/// Reads the state of the tenant with `slug`, if it exists.
+pub async fn load_state(
     platform: &Platform,
     slug: &TenantSlug,
-) -> Result<Option<(Tenant, KeyRing)>, StoreError> {
+) -> Result<Option<TenantState>, StoreError> {
     let slug = slug.clone();
     let sealer = platform.sealer.clone();
+    let now = platform.clock.now_secs();
     platform
         .db
         .run(move |conn| {
             let Some(tenant) = tenants::find_by_slug(conn, &slug)? else {
                 return Ok(None);
             };
-            let ring = signing_keys::load_ring(conn, tenant.id, &sealer)?;
-            Ok(Some((tenant, ring)))
+            let keys = signing_keys::load_ring(conn, tenant.id, &sealer)?;
+            let apis = apis::list(conn, tenant.id)?;
+            let revoked = tokens::live_revocations(conn, tenant.id, now)?
+                .into_iter()
+                .collect();
+            Ok(Some(TenantState {
+                tenant,
+                keys,
+                apis,
+                revoked,
+            }))
         })
         .await
 }

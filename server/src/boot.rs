@@ -16,6 +16,7 @@ use idp::store::StoreError;
 use crate::actors::ActorGauge;
 use crate::actors::registry::{ApplyChange, TenantCache, TenantRegistry};
 use crate::app;
+use crate::opaque_writer::OpaqueWriter;
 use crate::state::AppState;
 
 /// A started server: its address, state and handle. Dropping it stops the change feed.
@@ -53,6 +54,7 @@ pub async fn start(
     .map_err(|e| StoreError::Other(e.to_string()))??;
 
     let state = AppState {
+        opaque_writer: OpaqueWriter::start(platform.clone()),
         platform,
         tenants: cache,
         registry,

@@ -1,25 +1,77 @@
-//! The first command's demo: a `demo` tenant created if absent, and a banner
-//! with what a new user needs to try the platform.
+//! The first command's demo: a `demo` tenant with a default API and a machine
+//! client, created if absent, and a banner with what a new user needs.
 
 use idp::config::DatabaseKind;
+use idp::domain::client::NewClient;
 use idp::domain::tenant::NewTenant;
-use idp::ids::TenantSlug;
+use idp::ids::{ClientId, TenantSlug};
+use idp::secret::Secret;
 use idp::tenants::{self, TenantError};
 
 use crate::boot::Running;
 
 /// Slug of the demo tenant.
 pub const DEMO_SLUG: &str = "demo";
+/// Identifier (audience) of the demo API.
+pub const DEMO_API: &str = "https://api.demo.example";
+/// `client_id` of the demo machine client.
+pub const DEMO_MACHINE_CLIENT: &str = "demo-machine";
 
-/// Creates the demo tenant unless it exists.
-pub async fn ensure_demo_tenant(running: &Running) -> Result<(), TenantError> {
-    let slug = TenantSlug::parse(DEMO_SLUG).map_err(|_| TenantError::NotFound)?;
-    tenants::ensure(&running.state.platform, NewTenant::new(slug, "Demo")).await?;
-    Ok(())
+/// What the demo set-up created or found.
+pub struct Demo {
+    /// The machine client's secret, when it was created just now.
+    pub machine_secret: Option<Secret<String>>,
+}
+
+/// Why the demo could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[error("demo set-up: {0}")]
+pub struct DemoError(String);
+
+fn failed(e: impl std::fmt::Display) -> DemoError {
+    DemoError(e.to_string())
+}
+
+/// Creates the demo tenant, API and machine client unless they exist.
+pub async fn ensure_demo(running: &Running) -> Result<Demo, DemoError> {
+    let platform = &running.state.platform;
+    let slug = TenantSlug::parse(DEMO_SLUG).map_err(failed)?;
+    let tenant = tenants::ensure(platform, NewTenant::new(slug.clone(), "Demo"))
+        .await
+        .map_err(|e: TenantError| failed(e))?;
+    let state = tenants::load_state(platform, &slug)
+        .await
+        .map_err(failed)?
+        .ok_or_else(|| failed("demo tenant vanished"))?;
+    if !state.apis.iter().any(|a| a.identifier == DEMO_API) {
+        let scopes = idp::apis::scopes(&[
+            ("items:read", "Read your items"),
+            ("items:write", "Create and change your items"),
+        ]);
+        match idp::apis::create(platform, tenant.id, DEMO_API, "Demo API", scopes, true).await {
+            Ok(_) | Err(idp::apis::ApiOpError::Taken) => {}
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    let id = ClientId::new(DEMO_MACHINE_CLIENT);
+    let machine_secret = if idp::clients::find(platform, tenant.id, &id)
+        .await
+        .map_err(failed)?
+        .is_some()
+    {
+        None
+    } else {
+        let new = NewClient::machine("Demo machine client", &["items:read", "items:write"]);
+        idp::clients::create_with_id(platform, tenant.id, id, new)
+            .await
+            .map_err(failed)?
+            .secret
+    };
+    Ok(Demo { machine_secret })
 }
 
 /// The banner printed once the server listens.
-pub fn banner(running: &Running) -> String {
+pub fn banner(running: &Running, demo: &Demo) -> String {
     let config = &running.state.platform.config;
     let issuer = format!("{}/t/{DEMO_SLUG}", config.http.public_url);
     let data_dir =
@@ -31,6 +83,17 @@ pub fn banner(running: &Running) -> String {
         ),
         DatabaseKind::Postgres => "PostgreSQL + Redis".to_owned(),
     };
+    let secret = match &demo.machine_secret {
+        Some(secret) => format!(
+            "{}   (shown once; stored only as a digest)",
+            secret.expose()
+        ),
+        None => "printed on the first start (stored only as a digest)".to_owned(),
+    };
+    let secret_arg = demo
+        .machine_secret
+        .as_ref()
+        .map_or("SECRET".to_owned(), |s| s.expose().clone());
     format!(
         "\nThe identity platform is running ({backend}).\n\
          \n  Issuer     {issuer}\
@@ -38,7 +101,13 @@ pub fn banner(running: &Running) -> String {
          \n  RFC 8414   {public}/.well-known/oauth-authorization-server/t/{DEMO_SLUG}\
          \n  JWKS       {issuer}/jwks.json\
          \n  Health     {public}/health/ready\
-         \n\nTry it:\n  curl -s {issuer}/.well-known/openid-configuration\
+         \n\nDemo machine client (client_credentials, API {DEMO_API}):\
+         \n  client_id      {DEMO_MACHINE_CLIENT}\
+         \n  client_secret  {secret}\
+         \n\nTry it:\
+         \n  curl -s {issuer}/.well-known/openid-configuration\
+         \n  curl -s -u {DEMO_MACHINE_CLIENT}:{secret_arg} -d grant_type=client_credentials {issuer}/token\
+         \n  curl -s -u {DEMO_MACHINE_CLIENT}:{secret_arg} -d token=ACCESS_TOKEN {issuer}/introspect\
          \n\nData survives a restart; stop with Ctrl-C.\n",
         public = config.http.public_url,
     )

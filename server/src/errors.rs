@@ -2,8 +2,9 @@
 //! sent: clients see a fixed `error` code and description.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, RETRY_AFTER};
+use actix_web::http::header::{ALLOW, CACHE_CONTROL, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
+use idp::protocol::error::{TokenError, TokenErrorCode};
 use idp::store::StoreError;
 use serde::Serialize;
 
@@ -73,6 +74,94 @@ impl ResponseError for ApiError {
             error_description,
         })
     }
+}
+
+/// An error of the token, introspection or revocation endpoint: an RFC 6749
+/// §5.2 body, or a backend error.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenEndpointError {
+    /// A protocol error. `basic` says the client tried HTTP Basic, which makes
+    /// `invalid_client` carry `WWW-Authenticate` (RFC 6749 §5.2).
+    #[error("{}", .error.code.as_str())]
+    Protocol {
+        /// Code and description.
+        error: TokenError,
+        /// Whether Basic was attempted.
+        basic: bool,
+    },
+    /// Tenant unknown, backend unavailable or internal error.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+impl TokenEndpointError {
+    /// A protocol error with `code` and `description`, Basic not attempted.
+    pub fn new(code: TokenErrorCode, description: &'static str) -> Self {
+        Self::Protocol {
+            error: TokenError::new(code, description),
+            basic: false,
+        }
+    }
+}
+
+impl From<TokenError> for TokenEndpointError {
+    fn from(error: TokenError) -> Self {
+        Self::Protocol {
+            error,
+            basic: false,
+        }
+    }
+}
+
+impl From<StoreError> for TokenEndpointError {
+    #[track_caller]
+    fn from(error: StoreError) -> Self {
+        Self::Api(error.into())
+    }
+}
+
+impl ResponseError for TokenEndpointError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            // RFC 6749 §5.2 allows 400 or 401 for invalid_client; we always
+            // answer 401, with WWW-Authenticate when Basic was tried.
+            Self::Protocol { error, .. } if error.code == TokenErrorCode::InvalidClient => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::Protocol { .. } => StatusCode::BAD_REQUEST,
+            Self::Api(api) => api.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Api(api) => api.error_response(),
+            Self::Protocol { error, basic } => {
+                let mut response = HttpResponse::build(self.status_code());
+                response
+                    .insert_header((CACHE_CONTROL, "no-store"))
+                    .insert_header((PRAGMA, "no-cache"));
+                if *basic && error.code == TokenErrorCode::InvalidClient {
+                    response.insert_header((WWW_AUTHENTICATE, "Basic realm=\"token\""));
+                }
+                response.json(Body {
+                    error: error.code.as_str(),
+                    error_description: error.description,
+                })
+            }
+        }
+    }
+}
+
+/// 405 for a method an endpoint does not take (RFC 9110 §15.5.6).
+pub async fn post_only() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((ALLOW, "POST"))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(Body {
+            error: "invalid_request",
+            error_description: "this endpoint accepts POST only",
+        })
 }
 
 /// The answer for a path no route matches.

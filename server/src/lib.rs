@@ -9,6 +9,8 @@
 //! - [`actors`]: who owns what, per process and per tenant.
 //! - [`endpoints`]: one file per protocol endpoint.
 //! - [`errors`]: errors to HTTP responses, in one place.
+//! - [`extract`]: OAuth form bodies and client authentication.
+//! - [`issue`]: access-token issuance; [`opaque_writer`] batches opaque-token writes.
 //! - [`demo`]: the demo tenant and the start-up banner of the first command.
 
 pub mod actors;
@@ -17,6 +19,9 @@ pub mod boot;
 pub mod demo;
 pub mod endpoints;
 pub mod errors;
+pub mod extract;
+pub mod issue;
+pub mod opaque_writer;
 pub mod routes;
 pub mod state;
 pub mod tenant;

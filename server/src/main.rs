@@ -53,10 +53,10 @@ async fn run(config: Config, with_demo: bool) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     if with_demo {
-        demo::ensure_demo_tenant(&running)
+        let created = demo::ensure_demo(&running)
             .await
-            .map_err(|e| format!("demo tenant: {e}"))?;
-        println!("{}", demo::banner(&running));
+            .map_err(|e| e.to_string())?;
+        println!("{}", demo::banner(&running, &created));
     }
     tracing::info!(addr = %running.addr, "listening");
     server.await.map_err(|e| e.to_string())

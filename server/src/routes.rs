@@ -2,8 +2,8 @@
 
 use actix_web::web;
 
-use crate::endpoints::{discovery, health, jwks};
-use crate::errors::no_route;
+use crate::endpoints::{discovery, health, introspect, jwks, revoke, token};
+use crate::errors::{no_route, post_only};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -19,7 +19,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/.well-known/openid-configuration",
                     web::get().to(discovery::get_metadata),
                 )
-                .route("/jwks.json", web::get().to(jwks::get_jwks)),
+                .route("/jwks.json", web::get().to(jwks::get_jwks))
+                .service(
+                    web::resource("/token")
+                        .route(web::post().to(token::post_token))
+                        .default_service(web::to(post_only)),
+                )
+                .service(
+                    web::resource("/introspect")
+                        .route(web::post().to(introspect::post_introspect))
+                        .default_service(web::to(post_only)),
+                )
+                .service(
+                    web::resource("/revoke")
+                        .route(web::post().to(revoke::post_revoke))
+                        .default_service(web::to(post_only)),
+                ),
         )
         .default_service(web::to(no_route));
 }

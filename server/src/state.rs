@@ -8,6 +8,7 @@ use idp::platform::Platform;
 
 use crate::actors::ActorGauge;
 use crate::actors::registry::{TenantCache, TenantRegistry};
+use crate::opaque_writer::OpaqueWriter;
 
 /// Shared application state.
 #[derive(Clone)]
@@ -22,4 +23,6 @@ pub struct AppState {
     pub freshness: Arc<Freshness>,
     /// Number of running per-tenant actors.
     pub actors: ActorGauge,
+    /// Group commit of opaque access tokens.
+    pub opaque_writer: OpaqueWriter,
 }

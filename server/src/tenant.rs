@@ -54,14 +54,13 @@ pub async fn resolve(state: &AppState, slug: &str) -> Result<CurrentTenant, ApiE
         Some(context) if !context.is_stale() => context,
         _ => {
             let generation = state.tenants.generation();
-            let (tenant, keys) = idp::tenants::load_with_keys(&state.platform, &slug)
+            let loaded = idp::tenants::load_state(&state.platform, &slug)
                 .await?
                 .ok_or_else(unknown)?;
             state
                 .registry
                 .send(InstallTenant {
-                    tenant,
-                    keys,
+                    state: loaded,
                     generation,
                 })
                 .timeout(INSTALL_DEADLINE)

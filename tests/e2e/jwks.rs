@@ -113,10 +113,11 @@ async fn tenants_share_no_keys_and_verify_only_their_own_tokens() {
     assert!(kids_a.is_disjoint(&kids_b));
 
     // A token signed with A's key but claiming B's issuer.
-    let (_, ring_a) = idp::tenants::load_with_keys(server.platform(), &a.slug)
+    let ring_a = idp::tenants::load_state(server.platform(), &a.slug)
         .await
         .expect("load")
-        .expect("tenant a");
+        .expect("tenant a")
+        .keys;
     let now = server.platform().clock.now_secs();
     for alg in idp::crypto::keys::SigningAlg::ALL {
         let signer = ring_a

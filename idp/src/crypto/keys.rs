@@ -8,7 +8,8 @@ use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
 use aws_lc_rs::signature::{
-    ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair, RSA_PKCS1_SHA256,
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
+    RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, UnparsedPublicKey,
 };
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +131,7 @@ pub struct SigningKey {
     /// Unix seconds after which the key is no longer published, if retired.
     pub retires_at: Option<i64>,
     pair: Pair,
+    verify_key: Vec<u8>,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -149,17 +151,19 @@ impl SigningKey {
         activates_at: i64,
         retires_at: Option<i64>,
     ) -> Result<Self, KeyError> {
-        let (pair, public) = match alg {
+        let (pair, public, verify_key) = match alg {
             SigningAlg::RS256 => {
                 let pair = RsaKeyPair::from_pkcs8(pkcs8).map_err(|_| KeyError("parsing"))?;
                 let public = rsa_jwk(&pair);
-                (Pair::Rsa(pair), public)
+                let verify_key = pair.public_key().as_ref().to_vec();
+                (Pair::Rsa(pair), public, verify_key)
             }
             SigningAlg::ES256 => {
                 let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8)
                     .map_err(|_| KeyError("parsing"))?;
                 let public = ec_jwk(&pair)?;
-                (Pair::Ec(pair), public)
+                let verify_key = pair.public_key().as_ref().to_vec();
+                (Pair::Ec(pair), public, verify_key)
             }
         };
         Ok(Self {
@@ -169,7 +173,19 @@ impl SigningKey {
             activates_at,
             retires_at,
             pair,
+            verify_key,
         })
+    }
+
+    /// Whether `signature` is this key's signature over `message`.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        let alg: &'static dyn aws_lc_rs::signature::VerificationAlgorithm = match self.alg {
+            SigningAlg::RS256 => &RSA_PKCS1_2048_8192_SHA256,
+            SigningAlg::ES256 => &ECDSA_P256_SHA256_FIXED,
+        };
+        UnparsedPublicKey::new(alg, &self.verify_key)
+            .verify(message, signature)
+            .is_ok()
     }
 
     /// Signs `header.payload` and returns the compact JWS. `typ` goes in the
@@ -229,6 +245,11 @@ impl KeyRing {
             .iter()
             .filter(|k| k.alg == alg && k.signs_at(now))
             .max_by_key(|k| k.activates_at)
+    }
+
+    /// The published key with `kid` at `now`.
+    pub fn published_key(&self, kid: &str, now: i64) -> Option<&Arc<SigningKey>> {
+        self.published(now).find(|k| k.kid.as_str() == kid)
     }
 
     /// Keys to publish at `now`.

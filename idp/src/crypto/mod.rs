@@ -2,7 +2,9 @@
 //! keys at rest, and first-start secrets.
 
 pub mod at_rest;
+pub mod client_secret;
 pub mod jwk;
+pub mod jwt;
 pub mod keys;
 pub mod master_key;
 

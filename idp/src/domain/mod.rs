@@ -1,4 +1,9 @@
-//! Rules with no I/O: tenants and their policies.
+//! Rules with no I/O: tenants and their policies, clients, APIs, grants and tokens.
 
+pub mod api;
+pub mod client;
+pub mod grant;
 pub mod policy;
+pub mod redirect_uri;
 pub mod tenant;
+pub mod token;

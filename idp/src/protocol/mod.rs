@@ -1,4 +1,5 @@
 //! Wire vocabulary with no I/O: parameter values and discovery metadata.
 
+pub mod error;
 pub mod metadata;
 pub mod params;

@@ -37,5 +37,69 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(signing_keys -> tenants (tenant_id));
-diesel::allow_tables_to_appear_in_same_query!(tenants, signing_keys, change_counter);
+diesel::table! {
+    /// APIs (resource servers): `identifier` is the `aud` of their tokens.
+    apis (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        identifier -> Text,
+        name -> Text,
+        scopes -> Text,
+        is_default -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// OAuth clients; secrets only as keyed digests.
+    clients (tenant_id, client_id) {
+        tenant_id -> Text,
+        client_id -> Text,
+        name -> Text,
+        confidential -> Bool,
+        auth_method -> Text,
+        secret_digest -> Nullable<Binary>,
+        previous_secret_digest -> Nullable<Binary>,
+        previous_secret_expires_at -> Nullable<BigInt>,
+        settings -> Text,
+        enabled -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Opaque access tokens, by SHA-256 digest of the token.
+    opaque_tokens (tenant_id, digest) {
+        tenant_id -> Text,
+        digest -> Binary,
+        jti -> Text,
+        client_id -> Text,
+        subject -> Text,
+        audience -> Text,
+        scope -> Text,
+        issued_at -> BigInt,
+        expires_at -> BigInt,
+        revoked -> Bool,
+    }
+}
+
+diesel::table! {
+    /// Revoked token ids, kept until the token would have expired.
+    revoked_tokens (tenant_id, jti) {
+        tenant_id -> Text,
+        jti -> Text,
+        expires_at -> BigInt,
+        revoked_at -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenants,
+    signing_keys,
+    change_counter,
+    apis,
+    clients,
+    opaque_tokens,
+    revoked_tokens
+);

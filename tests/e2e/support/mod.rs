@@ -5,6 +5,7 @@
 //! tests run in parallel and repeatedly against the same services.
 
 pub mod binary;
+pub mod oauth;
 pub mod proxy;
 pub mod raw_http;
 
@@ -40,7 +41,10 @@ impl Backend {
         let redis = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
         match (database, redis) {
             (None, None) => Self::Embedded,
-            (Some(database), Some(redis)) => Self::Services { database, redis },
+            (Some(database), Some(redis)) => Self::Services {
+                database: without_tls(database),
+                redis,
+            },
             _ => panic!("set both DATABASE_URL and REDIS_URL, or neither"),
         }
     }
@@ -52,6 +56,18 @@ impl Backend {
             Self::Embedded => None,
             Self::Services { database, redis } => Some((database, redis)),
         }
+    }
+}
+
+/// Loopback test databases need no TLS, and libpq's OpenSSL clean-up at
+/// process exit can crash a test process whose pool is still connecting.
+fn without_tls(url: String) -> String {
+    if url.contains("sslmode=") {
+        url
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
     }
 }
 
@@ -128,7 +144,10 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         config.http.bind = addr.to_string();
-        config.http.public_url = format!("http://{addr}");
+        // Processes behind one load balancer share a public URL; a test may set it.
+        if config.http.public_url.is_empty() {
+            config.http.public_url = format!("http://{addr}");
+        }
         config.validate().expect("valid test config");
         let url = config.http.public_url.clone();
         let (running, server) = boot::start(config, clock, listener)

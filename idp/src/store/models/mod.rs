@@ -1,4 +1,7 @@
-//! Row types, one file per table: `XRow` read, `NewXRow` insert.
+//! Row types, one file per table (or pair of tables).
 
+pub mod api;
+pub mod client;
 pub mod signing_key;
 pub mod tenant;
+pub mod token;

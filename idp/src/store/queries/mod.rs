@@ -1,6 +1,9 @@
 //! Query functions, one file per table. Functions on tenant-scoped tables take
 //! the tenant first.
 
+pub mod apis;
 pub mod changes;
+pub mod clients;
 pub mod signing_keys;
 pub mod tenants;
+pub mod tokens;

@@ -40,13 +40,14 @@ impl KeyRingActor {
     fn follow_schedule(&mut self) {
         let now = self.clock.now_secs();
         let current = self.context.snapshot();
-        let due = Jwks::build(&current.keys, now);
-        if due.schedule != current.jwks.schedule {
-            self.context.replace(TenantSnapshot {
-                tenant: current.tenant.clone(),
-                keys: Arc::clone(&current.keys),
-                jwks: due,
-            });
+        if Jwks::build(&current.keys, now).schedule != current.jwks.schedule {
+            self.context.replace(TenantSnapshot::with_keys(
+                current.tenant.clone(),
+                Arc::clone(&current.keys),
+                Arc::clone(&current.apis),
+                Arc::clone(&current.revoked),
+                now,
+            ));
         }
     }
 }

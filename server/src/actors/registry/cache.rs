@@ -8,8 +8,11 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use arc_swap::ArcSwap;
 use idp::crypto::keys::KeyRing;
+use idp::domain::api::Api;
+use idp::domain::client::Client;
 use idp::domain::tenant::Tenant;
-use idp::ids::{TenantId, TenantSlug};
+use idp::ids::{ClientId, TenantId, TenantSlug};
+use idp::tenants::TenantState;
 
 /// The JWKS document of a tenant, serialized once per change.
 #[derive(Debug, Clone)]
@@ -52,7 +55,8 @@ impl Jwks {
     }
 }
 
-/// What requests see of a tenant; replaced whole, never mutated.
+/// What requests see of a tenant; replaced whole on every change of the
+/// tenant. Only its client cache fills in place, from the database.
 #[derive(Debug)]
 pub struct TenantSnapshot {
     /// The tenant row.
@@ -61,13 +65,67 @@ pub struct TenantSnapshot {
     pub keys: Arc<KeyRing>,
     /// The published key set.
     pub jwks: Jwks,
+    /// The tenant's APIs.
+    pub apis: Arc<Vec<Api>>,
+    /// Revoked token ids (with their expiry) that have not expired.
+    pub revoked: Arc<HashMap<String, i64>>,
+    clients: RwLock<HashMap<ClientId, Arc<Client>>>,
 }
 
 impl TenantSnapshot {
-    /// A snapshot of `tenant` with `keys`, as of `now` (unix seconds).
-    pub fn new(tenant: Tenant, keys: Arc<KeyRing>, now: i64) -> Self {
+    /// A snapshot of `state` as of `now` (unix seconds).
+    pub fn new(state: TenantState, now: i64) -> Self {
+        let keys = Arc::new(state.keys);
+        Self::with_keys(
+            state.tenant,
+            keys,
+            Arc::new(state.apis),
+            Arc::new(state.revoked),
+            now,
+        )
+    }
+
+    /// A snapshot from parts; the JWKS is derived at `now`.
+    pub fn with_keys(
+        tenant: Tenant,
+        keys: Arc<KeyRing>,
+        apis: Arc<Vec<Api>>,
+        revoked: Arc<HashMap<String, i64>>,
+        now: i64,
+    ) -> Self {
         let jwks = Jwks::build(&keys, now);
-        Self { tenant, keys, jwks }
+        Self {
+            tenant,
+            keys,
+            jwks,
+            apis,
+            revoked,
+            clients: RwLock::default(),
+        }
+    }
+
+    /// Whether the token with `jti` was revoked.
+    pub fn is_revoked(&self, jti: &str) -> bool {
+        self.revoked.contains_key(jti)
+    }
+
+    /// A cached client.
+    pub fn cached_client(&self, id: &ClientId) -> Option<Arc<Client>> {
+        self.clients
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .cloned()
+    }
+
+    /// Caches a client read from the database for this snapshot's lifetime.
+    pub fn cache_client(&self, client: Client) -> Arc<Client> {
+        let client = Arc::new(client);
+        self.clients
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(client.id.clone(), Arc::clone(&client));
+        client
     }
 }
 

@@ -14,7 +14,7 @@ impl Handler<InstallTenant> for TenantRegistry {
 
     fn handle(&mut self, msg: InstallTenant, _: &mut Self::Context) -> Self::Result {
         let now_ms = self.platform.clock.now_ms();
-        let snapshot = TenantSnapshot::new(msg.tenant, Arc::new(msg.keys), now_ms.div_euclid(1000));
+        let snapshot = TenantSnapshot::new(msg.state, now_ms.div_euclid(1000));
         let changed_meanwhile = self.cache.generation() != msg.generation;
         if let Some(existing) = self.cache.get(&snapshot.tenant.slug)
             && existing.id == snapshot.tenant.id

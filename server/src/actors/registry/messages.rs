@@ -4,8 +4,7 @@ use std::sync::Arc;
 
 use actix::Message;
 use idp::changes::Change;
-use idp::crypto::keys::KeyRing;
-use idp::domain::tenant::Tenant;
+use idp::tenants::TenantState;
 
 use super::TenantContext;
 
@@ -14,10 +13,8 @@ use super::TenantContext;
 #[derive(Message)]
 #[rtype(result = "Arc<TenantContext>")]
 pub struct InstallTenant {
-    /// The tenant row.
-    pub tenant: Tenant,
-    /// Its parsed keys.
-    pub keys: KeyRing,
+    /// The tenant's state.
+    pub state: TenantState,
     /// Cache generation when the read began.
     pub generation: u64,
 }

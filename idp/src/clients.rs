@@ -1,0 +1,112 @@
+//! Operations on clients that both binaries use. Each change bumps the
+//! tenant's revision in its transaction, so every server process drops its
+//! cached copy (see [`crate::changes`]).
+
+use crate::changes;
+use crate::crypto::client_secret;
+use crate::domain::client::{Client, ClientError, NewClient};
+use crate::ids::{ClientId, TenantId};
+use crate::platform::Platform;
+use crate::secret::Secret;
+use crate::store::StoreError;
+use crate::store::queries::{clients, tenants};
+
+/// Why a client operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientOpError {
+    /// The registration breaks a rule.
+    #[error(transparent)]
+    Invalid(#[from] ClientError),
+    /// No such client.
+    #[error("no such client")]
+    NotFound,
+    /// The database failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for ClientOpError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// A created client and, for a confidential one, its secret: shown once,
+/// stored only as a digest.
+#[derive(Debug)]
+pub struct CreatedClient {
+    /// The client.
+    pub client: Client,
+    /// The generated secret.
+    pub secret: Option<Secret<String>>,
+}
+
+/// Registers a client with a generated id (and secret, if confidential).
+pub async fn create(
+    platform: &Platform,
+    tenant: TenantId,
+    new: NewClient,
+) -> Result<CreatedClient, ClientOpError> {
+    create_with_id(platform, tenant, ClientId::generate(), new).await
+}
+
+/// Registers a client under a chosen id (the demo's fixed one, imports).
+pub async fn create_with_id(
+    platform: &Platform,
+    tenant: TenantId,
+    id: ClientId,
+    new: NewClient,
+) -> Result<CreatedClient, ClientOpError> {
+    new.validate()?;
+    let secret = new.is_confidential().then(client_secret::generate);
+    let digest = secret
+        .as_ref()
+        .map(|s| platform.secrets.digest(tenant, &id, s.expose()));
+    let now = platform.clock.now_secs();
+    let client = platform
+        .db
+        .transaction(move |conn| {
+            clients::insert(conn, tenant, &id, &new, digest, now)?;
+            tenants::touch(conn, tenant, now)?;
+            clients::find(conn, tenant, &id)?.ok_or(StoreError::NotFound)
+        })
+        .await?;
+    changes::announce(platform, tenant).await;
+    Ok(CreatedClient { client, secret })
+}
+
+/// The client `id` of `tenant`.
+pub async fn find(
+    platform: &Platform,
+    tenant: TenantId,
+    id: &ClientId,
+) -> Result<Option<Client>, StoreError> {
+    let id = id.clone();
+    platform
+        .db
+        .run(move |conn| clients::find(conn, tenant, &id))
+        .await
+}
+
+/// Enables or disables a client; a disabled client cannot authenticate.
+pub async fn set_enabled(
+    platform: &Platform,
+    tenant: TenantId,
+    id: &ClientId,
+    enabled: bool,
+) -> Result<(), ClientOpError> {
+    let id = id.clone();
+    let now = platform.clock.now_secs();
+    platform
+        .db
+        .transaction(move |conn| {
+            clients::set_enabled(conn, tenant, &id, enabled, now)?;
+            tenants::touch(conn, tenant, now)
+        })
+        .await?;
+    changes::announce(platform, tenant).await;
+    Ok(())
+}

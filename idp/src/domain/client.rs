@@ -1,0 +1,234 @@
+//! OAuth clients (RFC 6749 §2): type, authentication method (RFC 7591 §2
+//! `token_endpoint_auth_method`), redirect URIs, grants, scopes, APIs and
+//! access-token format.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::keys::SigningAlg;
+use crate::domain::api::is_scope_token;
+use crate::domain::redirect_uri::{self, RedirectUriError};
+use crate::ids::ClientId;
+use crate::protocol::params::GrantType;
+
+/// How a client authenticates at the token endpoint (RFC 7591 §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    /// HTTP Basic with form-urlencoded id and secret (RFC 6749 §2.3.1).
+    ClientSecretBasic,
+    /// `client_id` and `client_secret` in the form body.
+    ClientSecretPost,
+    /// Public client: no secret.
+    None,
+}
+
+impl AuthMethod {
+    /// The RFC 7591 name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+        }
+    }
+
+    /// Parses the RFC 7591 name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::ClientSecretBasic, Self::ClientSecretPost, Self::None]
+            .into_iter()
+            .find(|m| m.as_str() == text)
+    }
+}
+
+/// Access-token format of a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenFormat {
+    /// RFC 9068 JWT, verifiable by APIs offline.
+    Jwt,
+    /// 256-bit random reference, checked by introspection.
+    Opaque,
+}
+
+impl TokenFormat {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Jwt => "jwt",
+            Self::Opaque => "opaque",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "jwt" => Some(Self::Jwt),
+            "opaque" => Some(Self::Opaque),
+            _ => None,
+        }
+    }
+}
+
+/// Keyed digests of a client's live secrets: the current one, and during a
+/// rotation the previous one until it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SecretDigests {
+    /// Digest of the current secret.
+    pub current: Option<Vec<u8>>,
+    /// Digest of the previous secret and when it stops working (unix seconds).
+    pub previous: Option<(Vec<u8>, i64)>,
+}
+
+/// A registered client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    /// `client_id`.
+    pub id: ClientId,
+    /// Display name.
+    pub name: String,
+    /// Confidential clients hold a secret; public ones cannot.
+    pub confidential: bool,
+    /// The one method it must authenticate with.
+    pub auth_method: AuthMethod,
+    /// Secret digests.
+    pub secrets: SecretDigests,
+    /// Exact redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// Grants it may use.
+    pub grant_types: Vec<GrantType>,
+    /// Scopes it may be given.
+    pub scopes: Vec<String>,
+    /// Identifiers of the APIs it may get tokens for; empty means any.
+    pub apis: Vec<String>,
+    /// Access-token format.
+    pub token_format: TokenFormat,
+    /// Access-token lifetime in seconds, capped by the tenant; `None`: the tenant's.
+    pub access_token_ttl_secs: Option<i64>,
+    /// JWT access-token algorithm; `None`: the tenant's.
+    pub access_token_alg: Option<SigningAlg>,
+    /// First-party clients skip consent.
+    pub first_party: bool,
+    /// A disabled client cannot authenticate.
+    pub enabled: bool,
+}
+
+/// What a new client is made from; the id and secret are generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClient {
+    /// Display name.
+    pub name: String,
+    /// Authentication method; `None` makes a public client.
+    pub auth_method: AuthMethod,
+    /// Exact redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// Grants it may use.
+    pub grant_types: Vec<GrantType>,
+    /// Scopes it may be given.
+    pub scopes: Vec<String>,
+    /// Identifiers of the APIs it may get tokens for; empty means any.
+    pub apis: Vec<String>,
+    /// Access-token format.
+    pub token_format: TokenFormat,
+    /// Access-token lifetime override, seconds.
+    pub access_token_ttl_secs: Option<i64>,
+    /// JWT algorithm override.
+    pub access_token_alg: Option<SigningAlg>,
+    /// Skips consent.
+    pub first_party: bool,
+}
+
+impl NewClient {
+    /// A confidential machine client using `client_credentials` with Basic.
+    pub fn machine(name: impl Into<String>, scopes: &[&str]) -> Self {
+        Self {
+            name: name.into(),
+            auth_method: AuthMethod::ClientSecretBasic,
+            redirect_uris: Vec::new(),
+            grant_types: vec![GrantType::ClientCredentials],
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            apis: Vec::new(),
+            token_format: TokenFormat::Jwt,
+            access_token_ttl_secs: None,
+            access_token_alg: None,
+            first_party: false,
+        }
+    }
+
+    /// Whether the client holds a secret.
+    pub fn is_confidential(&self) -> bool {
+        self.auth_method != AuthMethod::None
+    }
+
+    /// Checks the registration rules.
+    pub fn validate(&self) -> Result<(), ClientError> {
+        if self.name.trim().is_empty() || self.name.len() > 200 {
+            return Err(ClientError::Name);
+        }
+        for uri in &self.redirect_uris {
+            redirect_uri::validate(uri, self.is_confidential())?;
+        }
+        if !self.is_confidential() && self.grant_types.contains(&GrantType::ClientCredentials) {
+            return Err(ClientError::PublicClientCredentials);
+        }
+        if !self.scopes.iter().all(|s| is_scope_token(s)) {
+            return Err(ClientError::Scope);
+        }
+        if self
+            .access_token_ttl_secs
+            .is_some_and(|t| !(1..=86_400).contains(&t))
+        {
+            return Err(ClientError::Lifetime);
+        }
+        Ok(())
+    }
+}
+
+/// A client registration that breaks a rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    /// Empty or overlong name.
+    #[error("client name must be 1 to 200 characters")]
+    Name,
+    /// A redirect URI breaks a rule.
+    #[error(transparent)]
+    RedirectUri(#[from] RedirectUriError),
+    /// RFC 6749 §4.4: only confidential clients use client_credentials.
+    #[error("public clients cannot use client_credentials")]
+    PublicClientCredentials,
+    /// Scope names must be RFC 6749 §3.3 scope tokens.
+    #[error("invalid scope name")]
+    Scope,
+    /// Lifetime outside 1..=86400 seconds.
+    #[error("access token lifetime must be 1 to 86400 seconds")]
+    Lifetime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registration_rules() {
+        assert_eq!(NewClient::machine("m", &["read"]).validate(), Ok(()));
+        let public = NewClient {
+            auth_method: AuthMethod::None,
+            ..NewClient::machine("p", &[])
+        };
+        assert_eq!(public.validate(), Err(ClientError::PublicClientCredentials));
+        let http = NewClient {
+            redirect_uris: vec!["http://app.example/cb".into()],
+            ..NewClient::machine("w", &[])
+        };
+        assert!(matches!(http.validate(), Err(ClientError::RedirectUri(_))));
+        let ttl = NewClient {
+            access_token_ttl_secs: Some(0),
+            ..NewClient::machine("t", &[])
+        };
+        assert_eq!(ttl.validate(), Err(ClientError::Lifetime));
+        assert_eq!(
+            AuthMethod::parse("client_secret_post"),
+            Some(AuthMethod::ClientSecretPost)
+        );
+        assert_eq!(AuthMethod::parse("private_key_jwt"), None);
+    }
+}

@@ -1,0 +1,3 @@
+//! Grant rules, one file per grant type.
+
+pub mod client_credentials;

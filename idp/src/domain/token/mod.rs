@@ -1,0 +1,3 @@
+//! Tokens: RFC 9068 access-token claims and lifetimes.
+
+pub mod access_token;

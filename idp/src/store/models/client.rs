@@ -1,0 +1,97 @@
+//! Rows of `clients`. Settings that need no index live in one JSON column.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::keys::SigningAlg;
+use crate::domain::client::{AuthMethod, Client, SecretDigests, TokenFormat};
+use crate::ids::ClientId;
+use crate::protocol::params::GrantType;
+use crate::store::StoreError;
+use crate::store::schema::clients;
+
+/// The JSON `settings` column.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientSettings {
+    /// Exact redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// Allowed grants.
+    pub grant_types: Vec<GrantType>,
+    /// Allowed scopes.
+    pub scopes: Vec<String>,
+    /// Allowed API identifiers; empty means any.
+    pub apis: Vec<String>,
+    /// Access-token format.
+    pub token_format: TokenFormat,
+    /// Access-token lifetime override.
+    pub access_token_ttl_secs: Option<i64>,
+    /// JWT algorithm override.
+    pub access_token_alg: Option<SigningAlg>,
+    /// Skips consent.
+    pub first_party: bool,
+}
+
+/// A stored client.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = clients)]
+pub struct ClientRow {
+    /// Owner.
+    pub tenant_id: String,
+    /// `client_id`.
+    pub client_id: String,
+    /// Display name.
+    pub name: String,
+    /// Holds a secret.
+    pub confidential: bool,
+    /// RFC 7591 method name.
+    pub auth_method: String,
+    /// Keyed digest of the current secret.
+    pub secret_digest: Option<Vec<u8>>,
+    /// Keyed digest of the previous secret, during a rotation.
+    pub previous_secret_digest: Option<Vec<u8>>,
+    /// When the previous secret stops working.
+    pub previous_secret_expires_at: Option<i64>,
+    /// JSON [`ClientSettings`].
+    pub settings: String,
+    /// Enabled flag.
+    pub enabled: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+impl TryFrom<ClientRow> for Client {
+    type Error = StoreError;
+
+    fn try_from(row: ClientRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("client {}: {what}", row.client_id));
+        let settings: ClientSettings =
+            serde_json::from_str(&row.settings).map_err(|_| corrupt("settings"))?;
+        let auth_method =
+            AuthMethod::parse(&row.auth_method).ok_or_else(|| corrupt("auth method"))?;
+        let previous = match (row.previous_secret_digest, row.previous_secret_expires_at) {
+            (Some(digest), Some(until)) => Some((digest, until)),
+            _ => None,
+        };
+        Ok(Client {
+            id: ClientId::new(row.client_id),
+            name: row.name,
+            confidential: row.confidential,
+            auth_method,
+            secrets: SecretDigests {
+                current: row.secret_digest,
+                previous,
+            },
+            redirect_uris: settings.redirect_uris,
+            grant_types: settings.grant_types,
+            scopes: settings.scopes,
+            apis: settings.apis,
+            token_format: settings.token_format,
+            access_token_ttl_secs: settings.access_token_ttl_secs,
+            access_token_alg: settings.access_token_alg,
+            first_party: settings.first_party,
+            enabled: row.enabled,
+        })
+    }
+}

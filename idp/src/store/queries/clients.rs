@@ -1,0 +1,87 @@
+//! Queries on `clients`.
+
+use diesel::prelude::*;
+
+use crate::domain::client::{Client, NewClient};
+use crate::ids::{ClientId, TenantId};
+use crate::store::models::client::{ClientRow, ClientSettings};
+use crate::store::schema::clients::dsl;
+use crate::store::{DbConnection, StoreError};
+
+/// Inserts a client with id `id` and, for confidential clients, the digest
+/// of its generated secret.
+pub fn insert(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: &ClientId,
+    new: &NewClient,
+    secret_digest: Option<Vec<u8>>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let settings = ClientSettings {
+        redirect_uris: new.redirect_uris.clone(),
+        grant_types: new.grant_types.clone(),
+        scopes: new.scopes.clone(),
+        apis: new.apis.clone(),
+        token_format: new.token_format,
+        access_token_ttl_secs: new.access_token_ttl_secs,
+        access_token_alg: new.access_token_alg,
+        first_party: new.first_party,
+    };
+    diesel::insert_into(dsl::clients)
+        .values(ClientRow {
+            tenant_id: tenant.to_string(),
+            client_id: id.as_str().to_owned(),
+            name: new.name.clone(),
+            confidential: new.is_confidential(),
+            auth_method: new.auth_method.as_str().to_owned(),
+            secret_digest,
+            previous_secret_digest: None,
+            previous_secret_expires_at: None,
+            settings: serde_json::to_string(&settings)
+                .map_err(|e| StoreError::Other(e.to_string()))?,
+            enabled: true,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The client `id` of `tenant`.
+pub fn find(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: &ClientId,
+) -> Result<Option<Client>, StoreError> {
+    dsl::clients
+        .filter(dsl::tenant_id.eq(tenant.to_string()))
+        .filter(dsl::client_id.eq(id.as_str()))
+        .select(ClientRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Client::try_from)
+        .transpose()
+}
+
+/// Enables or disables a client.
+pub fn set_enabled(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: &ClientId,
+    enabled: bool,
+    now: i64,
+) -> Result<(), StoreError> {
+    let updated = diesel::update(
+        dsl::clients
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::client_id.eq(id.as_str())),
+    )
+    .set((dsl::enabled.eq(enabled), dsl::updated_at.eq(now)))
+    .execute(conn)?;
+    if updated == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

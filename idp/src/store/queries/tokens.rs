@@ -1,0 +1,111 @@
+//! Queries on `opaque_tokens` and `revoked_tokens`.
+
+use diesel::prelude::*;
+
+use crate::ids::TenantId;
+use crate::store::models::token::{OpaqueTokenRow, RevokedTokenRow};
+use crate::store::schema::{opaque_tokens, revoked_tokens};
+use crate::store::{DbConnection, StoreError};
+
+/// Stores opaque tokens (one transaction for a batch).
+pub fn insert_opaque(conn: &mut DbConnection, rows: &[OpaqueTokenRow]) -> Result<(), StoreError> {
+    // Multi-row VALUES does not compile on the MultiConnection enum.
+    for row in rows {
+        diesel::insert_into(opaque_tokens::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The opaque token with `digest` in `tenant`.
+pub fn find_opaque(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    digest: &[u8],
+) -> Result<Option<OpaqueTokenRow>, StoreError> {
+    Ok(opaque_tokens::table
+        .filter(opaque_tokens::tenant_id.eq(tenant.to_string()))
+        .filter(opaque_tokens::digest.eq(digest))
+        .select(OpaqueTokenRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks an opaque token revoked.
+pub fn revoke_opaque(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    digest: &[u8],
+) -> Result<(), StoreError> {
+    diesel::update(
+        opaque_tokens::table
+            .filter(opaque_tokens::tenant_id.eq(tenant.to_string()))
+            .filter(opaque_tokens::digest.eq(digest)),
+    )
+    .set(opaque_tokens::revoked.eq(true))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Records `jti` as revoked until `expires_at`; revoking twice is a no-op.
+pub fn insert_revoked(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    jti: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    let exists = revoked_tokens::table
+        .filter(revoked_tokens::tenant_id.eq(tenant.to_string()))
+        .filter(revoked_tokens::jti.eq(jti))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if !exists {
+        diesel::insert_into(revoked_tokens::table)
+            .values(RevokedTokenRow {
+                tenant_id: tenant.to_string(),
+                jti: jti.to_owned(),
+                expires_at,
+                revoked_at: now,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Revoked ids of `tenant` whose tokens have not expired at `now`.
+pub fn live_revocations(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    now: i64,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(revoked_tokens::table
+        .filter(revoked_tokens::tenant_id.eq(tenant.to_string()))
+        .filter(revoked_tokens::expires_at.gt(now))
+        .select((revoked_tokens::jti, revoked_tokens::expires_at))
+        .load(conn)?)
+}
+
+/// Deletes what can no longer matter: revocations and opaque tokens of
+/// `tenant` past their expiry.
+pub fn purge_expired(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    now: i64,
+) -> Result<(), StoreError> {
+    diesel::delete(
+        revoked_tokens::table
+            .filter(revoked_tokens::tenant_id.eq(tenant.to_string()))
+            .filter(revoked_tokens::expires_at.le(now)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        opaque_tokens::table
+            .filter(opaque_tokens::tenant_id.eq(tenant.to_string()))
+            .filter(opaque_tokens::expires_at.le(now)),
+    )
+    .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! Durable token state both binaries use: opaque access tokens and
+//! revocations. A revocation bumps the tenant's revision in its transaction,
+//! so every server process reloads the tenant's revocation list.
+
+use crate::changes;
+use crate::crypto::sha256;
+use crate::domain::token::access_token::AccessTokenClaims;
+use crate::ids::TenantId;
+use crate::platform::Platform;
+use crate::store::StoreError;
+use crate::store::models::token::OpaqueTokenRow;
+use crate::store::queries::{tenants, tokens};
+
+/// The stored form of an opaque token: its digest and claims.
+pub fn opaque_row(tenant: TenantId, token: &str, claims: &AccessTokenClaims) -> OpaqueTokenRow {
+    OpaqueTokenRow {
+        tenant_id: tenant.to_string(),
+        digest: sha256(token.as_bytes()).to_vec(),
+        jti: claims.jti.clone(),
+        client_id: claims.client_id.clone(),
+        subject: claims.sub.clone(),
+        audience: claims.aud.clone(),
+        scope: claims.scope.clone(),
+        issued_at: claims.iat,
+        expires_at: claims.exp,
+        revoked: false,
+    }
+}
+
+/// Stores opaque tokens in one transaction; returns once committed.
+pub async fn store_opaque(
+    platform: &Platform,
+    rows: Vec<OpaqueTokenRow>,
+) -> Result<(), StoreError> {
+    platform
+        .db
+        .transaction(move |conn| tokens::insert_opaque(conn, &rows))
+        .await
+}
+
+/// An opaque token's claims and whether it was revoked.
+pub async fn find_opaque(
+    platform: &Platform,
+    tenant: TenantId,
+    token: &str,
+    issuer: String,
+) -> Result<Option<(AccessTokenClaims, bool)>, StoreError> {
+    let digest = sha256(token.as_bytes());
+    let row = platform
+        .db
+        .run(move |conn| tokens::find_opaque(conn, tenant, &digest))
+        .await?;
+    Ok(row.map(|row| {
+        let claims = AccessTokenClaims {
+            iss: issuer,
+            sub: row.subject,
+            aud: row.audience,
+            exp: row.expires_at,
+            iat: row.issued_at,
+            jti: row.jti,
+            client_id: row.client_id,
+            scope: row.scope,
+        };
+        (claims, row.revoked)
+    }))
+}
+
+/// Revokes the token with `jti` (expiring at `expires_at`); for an opaque
+/// token also marks its row. Durable once this returns.
+pub async fn revoke(
+    platform: &Platform,
+    tenant: TenantId,
+    jti: String,
+    expires_at: i64,
+    opaque_token: Option<&str>,
+) -> Result<(), StoreError> {
+    let digest = opaque_token.map(|t| sha256(t.as_bytes()));
+    let now = platform.clock.now_secs();
+    platform
+        .db
+        .transaction(move |conn| {
+            tokens::insert_revoked(conn, tenant, &jti, expires_at, now)?;
+            if let Some(digest) = digest {
+                tokens::revoke_opaque(conn, tenant, &digest)?;
+            }
+            tokens::purge_expired(conn, tenant, now)?;
+            tenants::touch(conn, tenant, now)
+        })
+        .await?;
+    changes::announce(platform, tenant).await;
+    Ok(())
+}

@@ -1,0 +1,4 @@
+DROP TABLE revoked_tokens;
+DROP TABLE opaque_tokens;
+DROP TABLE clients;
+DROP TABLE apis;

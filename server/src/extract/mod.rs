@@ -1,0 +1,4 @@
+//! Request extractors shared by endpoints.
+
+pub mod client_auth;
+pub mod form;
