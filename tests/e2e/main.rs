@@ -6,6 +6,7 @@ mod support;
 mod actors;
 mod changes;
 mod discovery;
+mod durability;
 mod faults;
 mod introspect;
 mod jwks;

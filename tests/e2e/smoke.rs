@@ -25,6 +25,7 @@ async fn first_command_serves_the_demo_tenant_and_survives_restart() {
     }
 
     let client = reqwest::Client::new();
+    demo_machine_client_gets_a_verifiable_token(&client, &issuer, &printed).await;
     let discovery: serde_json::Value = client
         .get(format!("{issuer}/.well-known/openid-configuration"))
         .send()
@@ -58,6 +59,63 @@ async fn first_command_serves_the_demo_tenant_and_survives_restart() {
         jwks_before, jwks_after,
         "the demo tenant and its keys survive a restart"
     );
+}
+
+/// The banner's curl line, done with reqwest: the printed secret gets a
+/// token that verifies against the JWKS and introspects active.
+async fn demo_machine_client_gets_a_verifiable_token(
+    client: &reqwest::Client,
+    issuer: &str,
+    printed: &str,
+) {
+    let secret = printed
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("client_secret"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("banner prints the demo secret on first start");
+    if secret == "printed" {
+        // Another run created the shared demo client first (PostgreSQL): nothing to try.
+        return;
+    }
+    let token: serde_json::Value = client
+        .post(format!("{issuer}/token"))
+        .basic_auth("demo-machine", Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let access_token = token["access_token"].as_str().expect("token");
+    let jwks: jsonwebtoken::jwk::JwkSet = client
+        .get(format!("{issuer}/jwks.json"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("jwks");
+    let header = jsonwebtoken::decode_header(access_token).expect("header");
+    let key = jsonwebtoken::DecodingKey::from_jwk(
+        jwks.find(header.kid.as_deref().expect("kid")).expect("kid"),
+    )
+    .expect("key");
+    let mut validation = jsonwebtoken::Validation::new(header.alg);
+    validation.set_issuer(&[issuer]);
+    validation.set_audience(&["https://api.demo.example"]);
+    jsonwebtoken::decode::<serde_json::Value>(access_token, &key, &validation).expect("verifies");
+    let introspected: serde_json::Value = client
+        .post(format!("{issuer}/introspect"))
+        .basic_auth("demo-machine", Some(secret))
+        .form(&[("token", access_token)])
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(introspected["active"], true);
 }
 
 #[actix_rt::test]
