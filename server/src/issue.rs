@@ -60,9 +60,10 @@ pub async fn access_token(
         client_id: client.id.to_string(),
         scope: scopes.join(" "),
     };
-    let access_token = match client.token_format {
+    let access_token = match client.settings.token_format {
         TokenFormat::Jwt => {
             let alg = client
+                .settings
                 .access_token_alg
                 .unwrap_or(snapshot.tenant.policy.access_token_alg);
             let key = snapshot

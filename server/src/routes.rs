@@ -9,6 +9,7 @@ use crate::errors::{no_route, post_only};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(health::live))
         .route("/health/ready", web::get().to(health::ready))
+        .route("/health/stats", web::get().to(health::stats))
         .route(
             "/.well-known/oauth-authorization-server/t/{slug}",
             web::get().to(discovery::get_metadata),

@@ -79,19 +79,9 @@ pub struct SecretDigests {
     pub previous: Option<(Vec<u8>, i64)>,
 }
 
-/// A registered client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Client {
-    /// `client_id`.
-    pub id: ClientId,
-    /// Display name.
-    pub name: String,
-    /// Confidential clients hold a secret; public ones cannot.
-    pub confidential: bool,
-    /// The one method it must authenticate with.
-    pub auth_method: AuthMethod,
-    /// Secret digests.
-    pub secrets: SecretDigests,
+/// What a client may do and get; stored as one JSON value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSettings {
     /// Exact redirect URIs.
     pub redirect_uris: Vec<String>,
     /// Grants it may use.
@@ -108,6 +98,23 @@ pub struct Client {
     pub access_token_alg: Option<SigningAlg>,
     /// First-party clients skip consent.
     pub first_party: bool,
+}
+
+/// A registered client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    /// `client_id`.
+    pub id: ClientId,
+    /// Display name.
+    pub name: String,
+    /// Confidential clients hold a secret; public ones cannot.
+    pub confidential: bool,
+    /// The one method it must authenticate with.
+    pub auth_method: AuthMethod,
+    /// Secret digests.
+    pub secrets: SecretDigests,
+    /// Grants, scopes, APIs and token settings.
+    pub settings: ClientSettings,
     /// A disabled client cannot authenticate.
     pub enabled: bool,
 }
@@ -151,6 +158,20 @@ impl NewClient {
             access_token_ttl_secs: None,
             access_token_alg: None,
             first_party: false,
+        }
+    }
+
+    /// The settings part of the registration.
+    pub fn settings(&self) -> ClientSettings {
+        ClientSettings {
+            redirect_uris: self.redirect_uris.clone(),
+            grant_types: self.grant_types.clone(),
+            scopes: self.scopes.clone(),
+            apis: self.apis.clone(),
+            token_format: self.token_format,
+            access_token_ttl_secs: self.access_token_ttl_secs,
+            access_token_alg: self.access_token_alg,
+            first_party: self.first_party,
         }
     }
 

@@ -2,6 +2,8 @@
 //! the backend from the URL scheme (so connection errors stay readable), and
 //! [`Db::run`], which runs diesel on the blocking pool under a deadline.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -102,6 +104,7 @@ pub struct Db {
     pool: r2d2::Pool<Connector>,
     deadline: Duration,
     connector: Connector,
+    calls: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Db {
@@ -132,7 +135,14 @@ impl Db {
             pool,
             deadline: Duration::from_millis(config.database.deadline_ms),
             connector,
+            calls: Arc::default(),
         })
+    }
+
+    /// Database calls made through [`Db::run`] since start (benchmarks
+    /// report calls per request; a warm hot path makes none).
+    pub fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
     }
 
     /// The connector, for the few users that hold a connection of their own.
@@ -147,6 +157,7 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
+        self.calls.fetch_add(1, Ordering::Relaxed);
         let pool = self.pool.clone();
         let task = tokio::task::spawn_blocking(move || {
             let mut conn = pool

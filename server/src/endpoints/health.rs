@@ -1,6 +1,6 @@
 //! Health checks: liveness (the process answers) and readiness (database
 //! reachable with migrations applied, ephemeral store reachable, change feed
-//! fresh). Readiness answers within the backends' deadlines.
+//! fresh), and counters. Readiness answers within the backends' deadlines.
 
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{HttpResponse, web};
@@ -50,5 +50,16 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
             "database": database,
             "ephemeral": ephemeral,
             "changes": changes,
+        }))
+}
+
+/// `GET /health/stats`: counters for operators and benchmarks.
+pub async fn stats(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(json!({
+            "db_calls": state.platform.db.calls(),
+            "tenants_cached": state.tenants.len(),
+            "tenant_actors": state.actors.get(),
         }))
 }

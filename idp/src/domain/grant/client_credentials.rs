@@ -40,7 +40,10 @@ pub fn decide<'a>(
     scope: Option<&str>,
 ) -> Result<Granted<'a>, ClientCredentialsError> {
     if !client.confidential
-        || !client.grant_types.contains(&GrantType::ClientCredentials)
+        || !client
+            .settings
+            .grant_types
+            .contains(&GrantType::ClientCredentials)
         || !policy.allows(GrantType::ClientCredentials)
     {
         return Err(ClientCredentialsError::UnauthorizedClient);
@@ -51,10 +54,10 @@ pub fn decide<'a>(
         _ => None,
     }
     .ok_or(ClientCredentialsError::InvalidTarget)?;
-    if !client.apis.is_empty() && !client.apis.contains(&api.identifier) {
+    if !client.settings.apis.is_empty() && !client.settings.apis.contains(&api.identifier) {
         return Err(ClientCredentialsError::InvalidTarget);
     }
-    let allowed = |s: &str| api.defines(s) && client.scopes.iter().any(|c| c == s);
+    let allowed = |s: &str| api.defines(s) && client.settings.scopes.iter().any(|c| c == s);
     let scopes = match scope.map(str::trim).filter(|s| !s.is_empty()) {
         None => api
             .scopes
@@ -82,7 +85,7 @@ pub fn decide<'a>(
 mod tests {
     use super::*;
     use crate::domain::api::ApiScope;
-    use crate::domain::client::{AuthMethod, NewClient, SecretDigests, TokenFormat};
+    use crate::domain::client::{AuthMethod, NewClient, SecretDigests};
     use crate::ids::ClientId;
 
     fn api(identifier: &str, default: bool, scopes: &[&str]) -> Api {
@@ -102,21 +105,17 @@ mod tests {
     }
 
     fn client(scopes: &[&str], apis: &[&str]) -> Client {
-        let new = NewClient::machine("c", scopes);
+        let new = NewClient {
+            apis: apis.iter().map(|s| (*s).to_owned()).collect(),
+            ..NewClient::machine("c", scopes)
+        };
         Client {
             id: ClientId::new("c"),
-            name: new.name,
+            name: new.name.clone(),
             confidential: true,
             auth_method: AuthMethod::ClientSecretBasic,
             secrets: SecretDigests::default(),
-            redirect_uris: vec![],
-            grant_types: new.grant_types,
-            scopes: new.scopes,
-            apis: apis.iter().map(|s| (*s).to_owned()).collect(),
-            token_format: TokenFormat::Jwt,
-            access_token_ttl_secs: None,
-            access_token_alg: None,
-            first_party: false,
+            settings: new.settings(),
             enabled: true,
         }
     }

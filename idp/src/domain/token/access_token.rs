@@ -30,6 +30,7 @@ pub struct AccessTokenClaims {
 /// Lifetime of `client`'s access tokens: its own, capped by the tenant's.
 pub fn lifetime(policy: &TenantPolicy, client: &Client) -> i64 {
     client
+        .settings
         .access_token_ttl_secs
         .map_or(policy.access_token_ttl_secs, |own| {
             own.min(policy.access_token_ttl_secs)

@@ -1,35 +1,10 @@
 //! Rows of `clients`. Settings that need no index live in one JSON column.
 
-use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-
-use crate::crypto::keys::SigningAlg;
-use crate::domain::client::{AuthMethod, Client, SecretDigests, TokenFormat};
+use crate::domain::client::{AuthMethod, Client, ClientSettings, SecretDigests};
 use crate::ids::ClientId;
-use crate::protocol::params::GrantType;
 use crate::store::StoreError;
 use crate::store::schema::clients;
-
-/// The JSON `settings` column.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ClientSettings {
-    /// Exact redirect URIs.
-    pub redirect_uris: Vec<String>,
-    /// Allowed grants.
-    pub grant_types: Vec<GrantType>,
-    /// Allowed scopes.
-    pub scopes: Vec<String>,
-    /// Allowed API identifiers; empty means any.
-    pub apis: Vec<String>,
-    /// Access-token format.
-    pub token_format: TokenFormat,
-    /// Access-token lifetime override.
-    pub access_token_ttl_secs: Option<i64>,
-    /// JWT algorithm override.
-    pub access_token_alg: Option<SigningAlg>,
-    /// Skips consent.
-    pub first_party: bool,
-}
+use diesel::prelude::*;
 
 /// A stored client.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -83,14 +58,7 @@ impl TryFrom<ClientRow> for Client {
                 current: row.secret_digest,
                 previous,
             },
-            redirect_uris: settings.redirect_uris,
-            grant_types: settings.grant_types,
-            scopes: settings.scopes,
-            apis: settings.apis,
-            token_format: settings.token_format,
-            access_token_ttl_secs: settings.access_token_ttl_secs,
-            access_token_alg: settings.access_token_alg,
-            first_party: settings.first_party,
+            settings,
             enabled: row.enabled,
         })
     }

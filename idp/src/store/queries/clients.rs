@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use crate::domain::client::{Client, NewClient};
 use crate::ids::{ClientId, TenantId};
-use crate::store::models::client::{ClientRow, ClientSettings};
+use crate::store::models::client::ClientRow;
 use crate::store::schema::clients::dsl;
 use crate::store::{DbConnection, StoreError};
 
@@ -18,16 +18,7 @@ pub fn insert(
     secret_digest: Option<Vec<u8>>,
     now: i64,
 ) -> Result<(), StoreError> {
-    let settings = ClientSettings {
-        redirect_uris: new.redirect_uris.clone(),
-        grant_types: new.grant_types.clone(),
-        scopes: new.scopes.clone(),
-        apis: new.apis.clone(),
-        token_format: new.token_format,
-        access_token_ttl_secs: new.access_token_ttl_secs,
-        access_token_alg: new.access_token_alg,
-        first_party: new.first_party,
-    };
+    let settings = new.settings();
     diesel::insert_into(dsl::clients)
         .values(ClientRow {
             tenant_id: tenant.to_string(),

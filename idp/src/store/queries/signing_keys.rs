@@ -7,7 +7,7 @@ use crate::crypto::at_rest::Sealer;
 use crate::crypto::jwk::PublicJwk;
 use crate::crypto::keys::{GeneratedKey, KeyRing, SigningAlg, SigningKey};
 use crate::ids::TenantId;
-use crate::store::models::signing_key::{NewSigningKeyRow, SigningKeyRow};
+use crate::store::models::signing_key::SigningKeyRow;
 use crate::store::schema::signing_keys::dsl;
 use crate::store::{DbConnection, StoreError};
 
@@ -28,7 +28,7 @@ pub fn insert(
     let public_jwk =
         serde_json::to_string(&key.public).map_err(|e| StoreError::Other(e.to_string()))?;
     diesel::insert_into(dsl::signing_keys)
-        .values(NewSigningKeyRow {
+        .values(SigningKeyRow {
             tenant_id: tenant.to_string(),
             kid: kid.to_owned(),
             alg: key.alg.as_str().to_owned(),
