@@ -74,6 +74,13 @@ def wait_http(url, proc):
     sys.exit(f"{url} never answered")
 
 
+def assert_port_free(port):
+    import socket
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            sys.exit(f"port {port} is taken: is another benchmark running?")
+
+
 def ticks(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -147,6 +154,7 @@ class Peer:
         if self.config == (at_format, alg):
             return
         self.stop()
+        assert_port_free(PEER_PORT)
         env = {**os.environ, "PORT": str(PEER_PORT), "AT_FORMAT": at_format, "JWT_ALG": alg}
         self.proc = subprocess.Popen(["node", "server.js"], cwd=PEER_DIR, env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -184,8 +192,9 @@ class Ours:
         sh(os.path.join(target, "idp-bench-seed"), self.dir, TOKENS, env=self.env)
         with open(os.path.join(self.dir, "seed.json")) as f:
             self.seed = json.load(f)
-        self.proc = subprocess.Popen([os.path.join(target, "idp-server")], env=self.env, cwd=self.dir)
         self.base = f"http://127.0.0.1:{OURS_PORT}"
+        assert_port_free(OURS_PORT)
+        self.proc = subprocess.Popen([os.path.join(target, "idp-server")], env=self.env, cwd=self.dir)
         wait_http(f"{self.base}/health/ready", self.proc)
         self.stats = f"{self.base}/health/stats"
         self.tenant = f"/t/{self.seed['slug']}"

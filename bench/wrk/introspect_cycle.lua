@@ -1,11 +1,13 @@
 -- RFC 7662 introspection cycling over the tokens in TOKENS_FILE (one a line),
 -- each wrk thread from its own offset. AUTH_BASIC and INTROSPECT_PATH from the environment.
 local tokens = {}
-for line in io.lines(assert(os.getenv("TOKENS_FILE"), "TOKENS_FILE not set")) do
+-- assert() returns its message too; io.lines would take it as a format.
+local file = assert(os.getenv("TOKENS_FILE"), "TOKENS_FILE not set")
+for line in io.lines(file) do
   tokens[#tokens + 1] = line
 end
-local auth = "Basic " .. assert(os.getenv("AUTH_BASIC"), "AUTH_BASIC not set")
-local path = assert(os.getenv("INTROSPECT_PATH"), "INTROSPECT_PATH not set")
+local auth = "Basic " .. (assert(os.getenv("AUTH_BASIC"), "AUTH_BASIC not set"))
+local path = (assert(os.getenv("INTROSPECT_PATH"), "INTROSPECT_PATH not set"))
 local counter = 0
 local threads = 0
 

@@ -20,6 +20,9 @@ pub enum ClientOpError {
     /// No such client.
     #[error("no such client")]
     NotFound,
+    /// The client id is taken in this tenant.
+    #[error("a client with this id exists")]
+    Taken,
     /// The database failed.
     #[error(transparent)]
     Store(StoreError),
@@ -29,6 +32,7 @@ impl From<StoreError> for ClientOpError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict(_) => Self::Taken,
             other => Self::Store(other),
         }
     }

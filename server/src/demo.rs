@@ -62,10 +62,12 @@ pub async fn ensure_demo(running: &Running) -> Result<Demo, DemoError> {
         None
     } else {
         let new = NewClient::machine("Demo machine client", &["items:read", "items:write"]);
-        idp::clients::create_with_id(platform, tenant.id, id, new)
-            .await
-            .map_err(failed)?
-            .secret
+        match idp::clients::create_with_id(platform, tenant.id, id, new).await {
+            Ok(created) => created.secret,
+            // Another process starting at the same moment created it.
+            Err(idp::clients::ClientOpError::Taken) => None,
+            Err(e) => return Err(failed(e)),
+        }
     };
     Ok(Demo { machine_secret })
 }

@@ -1,19 +1,23 @@
 //! Group commit of opaque access tokens. Requests queue their token rows on a
-//! bounded channel; one writer task takes everything queued, stores it in one
-//! transaction and answers each request only after that commit, so a token
-//! is never handed out before it is durable, and a burst costs one commit.
+//! bounded channel; a few writer tasks each take everything queued, store it
+//! in one transaction and answer each request only after that commit, so a
+//! token is never handed out before it is durable, and a burst costs a few
+//! commits. Several writers keep batches flowing while one waits on a commit.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use idp::platform::Platform;
 use idp::store::StoreError;
 use idp::store::models::token::OpaqueTokenRow;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// Rows waiting for a commit, at most.
 const QUEUE: usize = 4096;
 /// Rows per transaction, at most.
 const BATCH: usize = 512;
+/// Transactions in flight at once.
+const WRITERS: usize = 4;
 
 type Job = (OpaqueTokenRow, oneshot::Sender<Result<(), String>>);
 
@@ -27,21 +31,29 @@ pub struct OpaqueWriter {
 impl OpaqueWriter {
     /// Starts the writer task on the current runtime.
     pub fn start(platform: Platform) -> Self {
-        let (jobs, mut queue) = mpsc::channel::<Job>(QUEUE);
+        let (jobs, queue) = mpsc::channel::<Job>(QUEUE);
+        let queue = Arc::new(Mutex::new(queue));
         let deadline = Duration::from_millis(platform.config.database.deadline_ms * 2);
-        tokio::spawn(async move {
-            let mut batch = Vec::with_capacity(BATCH);
-            while queue.recv_many(&mut batch, BATCH).await > 0 {
-                let (rows, waiters): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
-                let result = idp::tokens::store_opaque(&platform, rows)
-                    .await
-                    .map_err(|e| e.to_string());
-                for waiter in waiters {
-                    // A waiter that gave up is fine: its token was never sent.
-                    let _ = waiter.send(result.clone());
+        for _ in 0..WRITERS {
+            let (queue, platform) = (Arc::clone(&queue), platform.clone());
+            tokio::spawn(async move {
+                let mut batch = Vec::with_capacity(BATCH);
+                loop {
+                    // Hold the queue only while taking a batch, not while committing it.
+                    if queue.lock().await.recv_many(&mut batch, BATCH).await == 0 {
+                        return;
+                    }
+                    let (rows, waiters): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
+                    let result = idp::tokens::store_opaque(&platform, rows)
+                        .await
+                        .map_err(|e| e.to_string());
+                    for waiter in waiters {
+                        // A waiter that gave up is fine: its token was never sent.
+                        let _ = waiter.send(result.clone());
+                    }
                 }
-            }
-        });
+            });
+        }
         Self { jobs, deadline }
     }
 

@@ -387,3 +387,52 @@ async fn public_and_disabled_clients_get_no_machine_tokens() {
     )
     .await;
 }
+
+#[actix_rt::test]
+async fn tenant_policy_caps_token_lifetime_and_switches_grants() {
+    let server = TestServer::start().await;
+    let tenant = server.tenant().await;
+    server.api(&tenant).await;
+    let creds = server.machine(&tenant, TokenFormat::Jwt).await;
+    assert_eq!(
+        server.token(&tenant, &creds, &[]).await.1["expires_in"],
+        900
+    );
+
+    let short = idp::domain::policy::TenantPolicy {
+        access_token_ttl_secs: 60,
+        ..idp::domain::policy::TenantPolicy::default()
+    };
+    idp::tenants::update_policy(server.platform(), tenant.id, short)
+        .await
+        .expect("policy");
+    crate::support::eventually(
+        std::time::Duration::from_secs(1),
+        "short lifetime applies",
+        || async { server.token(&tenant, &creds, &[]).await.1["expires_in"] == 60 },
+    )
+    .await;
+
+    let closed = idp::domain::policy::TenantPolicy {
+        allowed_grants: vec![GrantType::AuthorizationCode],
+        ..idp::domain::policy::TenantPolicy::default()
+    };
+    idp::tenants::update_policy(server.platform(), tenant.id, closed)
+        .await
+        .expect("policy");
+    crate::support::eventually(
+        std::time::Duration::from_secs(1),
+        "grant switched off",
+        || async { server.token(&tenant, &creds, &[]).await.1["error"] == "unauthorized_client" },
+    )
+    .await;
+
+    let invalid = idp::domain::policy::TenantPolicy {
+        code_ttl_secs: 3600,
+        ..idp::domain::policy::TenantPolicy::default()
+    };
+    assert!(matches!(
+        idp::tenants::update_policy(server.platform(), tenant.id, invalid).await,
+        Err(idp::tenants::TenantError::Policy(_))
+    ));
+}

@@ -9,7 +9,7 @@ use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
 use aws_lc_rs::signature::{
     ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
-    RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, UnparsedPublicKey,
+    ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, VerificationAlgorithm,
 };
 use serde::{Deserialize, Serialize};
 
@@ -131,7 +131,8 @@ pub struct SigningKey {
     /// Unix seconds after which the key is no longer published, if retired.
     pub retires_at: Option<i64>,
     pair: Pair,
-    verify_key: Vec<u8>,
+    // Parsed once: parsing a public key costs as much as a verification.
+    verifier: ParsedPublicKey,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -151,6 +152,10 @@ impl SigningKey {
         activates_at: i64,
         retires_at: Option<i64>,
     ) -> Result<Self, KeyError> {
+        let verification: &'static dyn VerificationAlgorithm = match alg {
+            SigningAlg::RS256 => &RSA_PKCS1_2048_8192_SHA256,
+            SigningAlg::ES256 => &ECDSA_P256_SHA256_FIXED,
+        };
         let (pair, public, verify_key) = match alg {
             SigningAlg::RS256 => {
                 let pair = RsaKeyPair::from_pkcs8(pkcs8).map_err(|_| KeyError("parsing"))?;
@@ -173,19 +178,14 @@ impl SigningKey {
             activates_at,
             retires_at,
             pair,
-            verify_key,
+            verifier: ParsedPublicKey::new(verification, verify_key)
+                .map_err(|_| KeyError("public key"))?,
         })
     }
 
     /// Whether `signature` is this key's signature over `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        let alg: &'static dyn aws_lc_rs::signature::VerificationAlgorithm = match self.alg {
-            SigningAlg::RS256 => &RSA_PKCS1_2048_8192_SHA256,
-            SigningAlg::ES256 => &ECDSA_P256_SHA256_FIXED,
-        };
-        UnparsedPublicKey::new(alg, &self.verify_key)
-            .verify(message, signature)
-            .is_ok()
+        self.verifier.verify_sig(message, signature).is_ok()
     }
 
     /// Signs `header.payload` and returns the compact JWS. `typ` goes in the

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod client;
 pub mod grant;
+pub mod pkce;
 pub mod policy;
 pub mod redirect_uri;
 pub mod tenant;

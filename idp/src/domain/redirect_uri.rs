@@ -45,9 +45,93 @@ pub fn validate(uri: &str, confidential: bool) -> Result<(), RedirectUriError> {
     }
 }
 
+/// The registered URI that `presented` selects, by exact string comparison
+/// (RFC 9700 §4.1.3), except that for a loopback IP literal with `http` only
+/// the port may differ (RFC 8252 §7.3).
+pub fn find_match<'a>(registered: &'a [String], presented: &str) -> Option<&'a str> {
+    if let Some(exact) = registered.iter().find(|r| r.as_str() == presented) {
+        return Some(exact);
+    }
+    let presented_url = url::Url::parse(presented).ok()?;
+    if presented_url.scheme() != "http" || !is_loopback(&presented_url) {
+        return None;
+    }
+    let wanted = strip_port(presented);
+    registered.iter().map(String::as_str).find(|candidate| {
+        url::Url::parse(candidate).is_ok_and(|r| r.scheme() == "http" && is_loopback(&r))
+            // Compare text, not parsed URLs: the parser normalises.
+            && strip_port(candidate) == wanted
+    })
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        _ => false,
+    }
+}
+
+/// `http://127.0.0.1:1234/cb` → `http://127.0.0.1/cb`, textually.
+fn strip_port(uri: &str) -> String {
+    let Some(rest) = uri.strip_prefix("http://") else {
+        return uri.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    let host = match authority.rfind(':') {
+        Some(colon) if !authority.ends_with(']') => authority.get(..colon).unwrap_or(authority),
+        _ => authority,
+    };
+    format!("http://{host}{path}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_matching_with_loopback_ports() {
+        let registered = vec![
+            "https://c.example/cb".to_owned(),
+            "http://127.0.0.1/cb".to_owned(),
+            "https://c.example/cb2?x=1".to_owned(),
+        ];
+        assert_eq!(
+            find_match(&registered, "https://c.example/cb"),
+            Some("https://c.example/cb")
+        );
+        assert_eq!(
+            find_match(&registered, "https://c.example/cb2?x=1"),
+            Some("https://c.example/cb2?x=1")
+        );
+        // RDR-01
+        for bad in [
+            "https://c.example/cb/",
+            "https://c.example/CB",
+            "https://c.example/cb?x=1",
+            "https://c.example/cb#f",
+            "https://c.example/cb/../x",
+            "https://c.example/cb%2F..%2Fx",
+            "https://c.example/cb;/../x",
+            "https://c.example.evil/cb",
+            "https://c.example@evil/cb",
+            "HTTPS://c.example/cb",
+        ] {
+            assert_eq!(find_match(&registered, bad), None, "{bad}");
+        }
+        // RDR-02
+        assert_eq!(
+            find_match(&registered, "http://127.0.0.1:51234/cb"),
+            Some("http://127.0.0.1/cb")
+        );
+        assert_eq!(find_match(&registered, "http://127.0.0.1:51234/cb2"), None);
+        assert_eq!(find_match(&registered, "http://127.0.0.1:51234/CB"), None);
+        assert_eq!(find_match(&registered, "http://localhost:51234/cb"), None);
+        assert_eq!(
+            find_match(&registered, "http://127.0.0.1:51234/cb?x=1"),
+            None
+        );
+    }
 
     #[test]
     fn registration_rules() {

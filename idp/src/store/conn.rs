@@ -81,20 +81,33 @@ impl Connector {
     }
 }
 
+/// A pooled connection and what the pool knows of its health.
+pub struct Pooled {
+    conn: DbConnection,
+    /// Set when a call on it failed as `Unavailable`; the pool then drops it.
+    broken: bool,
+    /// The suspicion epoch at which it was last known good.
+    checked_epoch: u64,
+}
+
 impl r2d2::ManageConnection for Connector {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = StoreError;
 
-    fn connect(&self) -> Result<DbConnection, StoreError> {
-        Connector::connect(self)
+    fn connect(&self) -> Result<Pooled, StoreError> {
+        Ok(Pooled {
+            conn: Connector::connect(self)?,
+            broken: false,
+            checked_epoch: 0,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        conn.batch_execute("SELECT 1").map_err(classify)
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), StoreError> {
+        pooled.conn.batch_execute("SELECT 1").map_err(classify)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        pooled.broken
     }
 }
 
@@ -105,6 +118,10 @@ pub struct Db {
     deadline: Duration,
     connector: Connector,
     calls: Arc<AtomicU64>,
+    // Bumped whenever a call finds the database unavailable: every idle
+    // connection is then pinged once before its next use. In steady state a
+    // checkout costs no round trip.
+    suspicion: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Db {
@@ -128,6 +145,7 @@ impl Db {
             .max_size(max_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_millis(config.database.acquire_timeout_ms))
+            .test_on_check_out(false)
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build(connector.clone())
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
@@ -136,6 +154,7 @@ impl Db {
             deadline: Duration::from_millis(config.database.deadline_ms),
             connector,
             calls: Arc::default(),
+            suspicion: Arc::new(AtomicU64::new(1)),
         })
     }
 
@@ -158,12 +177,15 @@ impl Db {
         T: Send + 'static,
     {
         self.calls.fetch_add(1, Ordering::Relaxed);
-        let pool = self.pool.clone();
+        let (pool, suspicion) = (self.pool.clone(), Arc::clone(&self.suspicion));
         let task = tokio::task::spawn_blocking(move || {
-            let mut conn = pool
-                .get()
-                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-            f(&mut conn)
+            let mut pooled = checkout(&pool, &suspicion)?;
+            let result = f(&mut pooled.conn);
+            if matches!(result, Err(StoreError::Unavailable(_))) {
+                pooled.broken = true;
+                suspicion.fetch_add(1, Ordering::AcqRel);
+            }
+            result
         });
         match tokio::time::timeout(self.deadline, task).await {
             Err(_) => Err(StoreError::Unavailable(format!(
@@ -183,6 +205,33 @@ impl Db {
     {
         self.run(move |conn| conn.transaction(f)).await
     }
+}
+
+/// A connection known good since the last suspicion: connections idle across
+/// an outage are pinged once, and dropped if the ping fails.
+fn checkout(
+    pool: &r2d2::Pool<Connector>,
+    suspicion: &AtomicU64,
+) -> Result<r2d2::PooledConnection<Connector>, StoreError> {
+    let unavailable = |e: r2d2::Error| StoreError::Unavailable(e.to_string());
+    // Bounded: each failed ping removes a connection from the pool.
+    for _ in 0..=pool.max_size() {
+        let mut pooled = pool.get().map_err(unavailable)?;
+        let epoch = suspicion.load(Ordering::Acquire);
+        if pooled.checked_epoch == epoch {
+            return Ok(pooled);
+        }
+        match pooled.conn.batch_execute("SELECT 1") {
+            Ok(()) => {
+                pooled.checked_epoch = epoch;
+                return Ok(pooled);
+            }
+            Err(_) => pooled.broken = true,
+        }
+    }
+    Err(StoreError::Unavailable(
+        "no working database connection".into(),
+    ))
 }
 
 impl From<DieselError> for StoreError {
