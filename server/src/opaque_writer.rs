@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use idp::config::DatabaseKind;
 use idp::platform::Platform;
 use idp::store::StoreError;
 use idp::store::models::token::OpaqueTokenRow;
@@ -16,8 +17,8 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 const QUEUE: usize = 4096;
 /// Rows per transaction, at most.
 const BATCH: usize = 512;
-/// Transactions in flight at once.
-const WRITERS: usize = 4;
+/// Transactions in flight at once on PostgreSQL; SQLite has one writer anyway.
+const POSTGRES_WRITERS: usize = 4;
 
 type Job = (OpaqueTokenRow, oneshot::Sender<Result<(), String>>);
 
@@ -34,7 +35,11 @@ impl OpaqueWriter {
         let (jobs, queue) = mpsc::channel::<Job>(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
         let deadline = Duration::from_millis(platform.config.database.deadline_ms * 2);
-        for _ in 0..WRITERS {
+        let writers = match platform.config.database.kind() {
+            DatabaseKind::Postgres => POSTGRES_WRITERS,
+            DatabaseKind::Sqlite => 1,
+        };
+        for _ in 0..writers {
             let (queue, platform) = (Arc::clone(&queue), platform.clone());
             tokio::spawn(async move {
                 let mut batch = Vec::with_capacity(BATCH);

@@ -15,7 +15,7 @@ pub struct TenancyConfig {
     /// How often the database change counter is read, in ms. Default 250.
     pub poll_interval_ms: u64,
     /// Cached tenant state older than this (no successful counter read) is not
-    /// trusted: requests fail with 503. In ms. Default 1000.
+    /// trusted: requests fail with 503. In ms. Default 2000: changes arrive within one poll interval while polls succeed; this bounds how long a process that cannot read the counter keeps serving from its cache.
     pub staleness_bound_ms: u64,
     /// `Cache-Control: max-age` of the JWKS, in seconds. Default 300.
     pub jwks_max_age_secs: u64,
@@ -27,7 +27,7 @@ impl Default for TenancyConfig {
             idle_timeout_secs: 300,
             sweep_interval_ms: 1000,
             poll_interval_ms: 250,
-            staleness_bound_ms: 1000,
+            staleness_bound_ms: 2000,
             jwks_max_age_secs: 300,
         }
     }

@@ -1,0 +1,287 @@
+//! Validation of authorization requests (RFC 6749 §4.1.1, §3.1.2; OIDC Core
+//! §3.1.2.1; RFC 7636; RFC 9700). The client and its redirect URI are checked
+//! first: until both are known good, errors are shown on a page and never
+//! redirected (RFC 6749 §4.1.2.1, no open redirector). After that, errors go
+//! back to the client with `state` and `iss` (RFC 9207).
+
+use std::collections::HashMap;
+
+use crate::domain::client::Client;
+use crate::domain::pkce::CodeChallenge;
+use crate::domain::policy::TenantPolicy;
+use crate::domain::redirect_uri;
+use crate::domain::scope::OPENID;
+use crate::protocol::params::GrantType;
+
+/// `prompt` values (OIDC Core §3.1.2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    /// No UI: `login_required` / `consent_required` when UI would be needed.
+    None,
+    /// Force a fresh login.
+    Login,
+    /// Force the consent page.
+    Consent,
+}
+
+/// A valid authorization request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationRequest {
+    /// The registered redirect URI the response goes to.
+    pub redirect_uri: String,
+    /// Whether `redirect_uri` was sent (then it is required at the token endpoint).
+    pub redirect_uri_sent: bool,
+    /// Requested scopes, in request order, without duplicates.
+    pub scopes: Vec<String>,
+    /// `state`, byte-exact.
+    pub state: Option<String>,
+    /// `nonce`, byte-exact.
+    pub nonce: Option<String>,
+    /// The S256 challenge, if sent.
+    pub code_challenge: Option<CodeChallenge>,
+    /// `prompt` values.
+    pub prompts: Vec<Prompt>,
+    /// `max_age` in seconds.
+    pub max_age: Option<i64>,
+    /// `login_hint`.
+    pub login_hint: Option<String>,
+    /// `id_token_hint`, unverified.
+    pub id_token_hint: Option<String>,
+    /// `ui_locales`.
+    pub ui_locales: Option<String>,
+}
+
+impl AuthorizationRequest {
+    /// Whether this is an OpenID Connect request.
+    pub fn is_oidc(&self) -> bool {
+        self.scopes.iter().any(|s| s == OPENID)
+    }
+}
+
+/// An error to send back to the client's redirect URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRedirect {
+    /// Where to send it.
+    pub redirect_uri: String,
+    /// RFC 6749 §4.1.2.1 / OIDC Core §3.1.2.6 code.
+    pub error: &'static str,
+    /// Fixed, client-safe description.
+    pub description: &'static str,
+    /// `state`, byte-exact.
+    pub state: Option<String>,
+}
+
+/// What to do with an authorization request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorizeOutcome {
+    /// Continue to login and consent.
+    Valid(AuthorizationRequest),
+    /// Redirect the error to the client.
+    Redirect(ErrorRedirect),
+    /// Show an error page: the client or redirect URI cannot be trusted.
+    ErrorPage(&'static str),
+}
+
+/// Request parameters with repeats kept (RFC 6749 §3.1: a repeat is an error).
+#[derive(Debug, Default)]
+pub struct Params(HashMap<String, Vec<String>>);
+
+impl Params {
+    /// Parameters from decoded pairs; empty values count as omitted.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (key, value) in pairs {
+            let value = value.into();
+            if !value.is_empty() {
+                map.entry(key.into()).or_default().push(value);
+            }
+        }
+        Self(map)
+    }
+
+    fn one(&self, name: &str) -> Result<Option<&str>, ()> {
+        match self.0.get(name).map(Vec::as_slice) {
+            None | Some([]) => Ok(None),
+            Some([one]) => Ok(Some(one.as_str())),
+            Some(_) => Err(()),
+        }
+    }
+
+    /// The single value of `name`, ignoring repeats (for pages that only echo).
+    pub fn first(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(|v| v.first()).map(String::as_str)
+    }
+
+    fn any_repeated(&self) -> bool {
+        self.0.values().any(|v| v.len() > 1)
+    }
+}
+
+/// Validates `params` for `client` (`None`: no such client in this tenant).
+pub fn validate(
+    params: &Params,
+    client: Option<&Client>,
+    policy: &TenantPolicy,
+) -> AuthorizeOutcome {
+    use AuthorizeOutcome::ErrorPage;
+    let Ok(Some(_)) = params.one("client_id") else {
+        return ErrorPage("The request names no client, or names one twice.");
+    };
+    let Some(client) = client.filter(|c| c.enabled) else {
+        return ErrorPage("The application that sent you here is not known.");
+    };
+    let registered = &client.settings.redirect_uris;
+    let (redirect_uri, sent) = match params.one("redirect_uri") {
+        Err(()) => return ErrorPage("The request names its redirect URI twice."),
+        Ok(Some(presented)) => match redirect_uri::find_match(registered, presented) {
+            // The exact presented value is used: for loopback the port matters.
+            Some(_) => (presented.to_owned(), true),
+            None => return ErrorPage("The redirect URI is not registered for this application."),
+        },
+        Ok(None) => match registered.as_slice() {
+            [only] => (only.clone(), false),
+            _ => return ErrorPage("The request must name its redirect URI."),
+        },
+    };
+    let state = params.first("state").map(str::to_owned);
+    let redirect = |error: &'static str, description: &'static str| {
+        AuthorizeOutcome::Redirect(ErrorRedirect {
+            redirect_uri: redirect_uri.clone(),
+            error,
+            description,
+            state: state.clone(),
+        })
+    };
+    if params.any_repeated() {
+        return redirect("invalid_request", "a parameter was sent more than once");
+    }
+    match params.one("response_type") {
+        Ok(Some("code")) => {}
+        Ok(None) => return redirect("invalid_request", "response_type is required"),
+        _ => {
+            return redirect(
+                "unsupported_response_type",
+                "only response_type=code is supported",
+            );
+        }
+    }
+    if params
+        .one("response_mode")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m != "query")
+    {
+        return redirect("invalid_request", "only response_mode=query is supported");
+    }
+    if !client
+        .settings
+        .grant_types
+        .contains(&GrantType::AuthorizationCode)
+        || !policy.allows(GrantType::AuthorizationCode)
+    {
+        return redirect(
+            "unauthorized_client",
+            "this client may not use the authorization code flow",
+        );
+    }
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in params
+        .first("scope")
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+    {
+        if scope != OPENID && !client.settings.scopes.iter().any(|s| s == scope) {
+            return redirect(
+                "invalid_scope",
+                "a requested scope is not allowed for this client",
+            );
+        }
+        if !scopes.iter().any(|s| s == scope) {
+            scopes.push(scope.to_owned());
+        }
+    }
+    let code_challenge = match params.first("code_challenge") {
+        Some(challenge) => {
+            match CodeChallenge::parse(challenge, params.first("code_challenge_method")) {
+                Ok(parsed) => Some(parsed),
+                Err(_) => {
+                    return redirect(
+                        "invalid_request",
+                        "code_challenge must be S256 of 43 characters",
+                    );
+                }
+            }
+        }
+        None if !client.confidential || policy.require_pkce_for_confidential => {
+            return redirect(
+                "invalid_request",
+                "code_challenge is required (PKCE with S256)",
+            );
+        }
+        None => None,
+    };
+    let mut prompts = Vec::new();
+    for value in params
+        .first("prompt")
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+    {
+        prompts.push(match value {
+            "none" => Prompt::None,
+            "login" => Prompt::Login,
+            "consent" => Prompt::Consent,
+            _ => return redirect("invalid_request", "unsupported prompt value"),
+        });
+    }
+    if prompts.contains(&Prompt::None) && prompts.len() > 1 {
+        return redirect(
+            "invalid_request",
+            "prompt=none cannot be combined with other values",
+        );
+    }
+    let max_age = match params.first("max_age").map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(age)) if age >= 0 => Some(age),
+        Some(_) => return redirect("invalid_request", "max_age must be a non-negative integer"),
+    };
+    AuthorizeOutcome::Valid(AuthorizationRequest {
+        redirect_uri,
+        redirect_uri_sent: sent,
+        scopes,
+        state,
+        nonce: params.first("nonce").map(str::to_owned),
+        code_challenge,
+        prompts,
+        max_age,
+        login_hint: params.first("login_hint").map(str::to_owned),
+        id_token_hint: params.first("id_token_hint").map(str::to_owned),
+        ui_locales: params.first("ui_locales").map(str::to_owned),
+    })
+}
+
+/// The URL an error redirect goes to: the registered URI with its own query
+/// kept and `error`, `error_description`, `state` and `iss` appended
+/// (RFC 6749 §4.1.2.1, RFC 9207 §2), encoded by the URL serializer.
+pub fn error_redirect_url(redirect: &ErrorRedirect, issuer: &str) -> Option<String> {
+    let mut url = url::Url::parse(&redirect.redirect_uri).ok()?;
+    {
+        let mut query = url.query_pairs_mut();
+        query.append_pair("error", redirect.error);
+        query.append_pair("error_description", redirect.description);
+        if let Some(state) = &redirect.state {
+            query.append_pair("state", state);
+        }
+        query.append_pair("iss", issuer);
+    }
+    Some(url.into())
+}
+
+#[cfg(test)]
+mod tests;
