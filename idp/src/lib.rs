@@ -12,7 +12,7 @@
 //! - [`ephemeral`]: short-lived data on Redis or in process.
 //! - [`changes`]: change notifications and the database change counter.
 //! - [`platform`]: the assembled backends a process runs on.
-//! - [`tenants`], [`clients`], [`apis`], [`tokens`]: operations both binaries
+//! - [`tenants`], [`clients`], [`apis`], [`tokens`], [`users`]: operations both binaries
 //!   use; each change is written with its change-counter bump and announced.
 
 pub mod apis;
@@ -30,3 +30,4 @@ pub mod secret;
 pub mod store;
 pub mod tenants;
 pub mod tokens;
+pub mod users;

@@ -9,6 +9,7 @@ use crate::config::{Config, ConfigError};
 use crate::crypto::at_rest::Sealer;
 use crate::crypto::client_secret::SecretHasher;
 use crate::crypto::master_key::{self, MasterKeyError};
+use crate::crypto::password::PasswordHasher;
 use crate::ephemeral::{Ephemeral, EphemeralError, MemoryStore, RedisStore};
 use crate::store::{Db, StoreError, migrate};
 
@@ -25,6 +26,8 @@ pub struct Platform {
     pub sealer: Arc<Sealer>,
     /// Digests client secrets.
     pub secrets: Arc<SecretHasher>,
+    /// Hashes and verifies user passwords.
+    pub passwords: Arc<PasswordHasher>,
     /// The clock expiries are measured against.
     pub clock: Clock,
 }
@@ -51,12 +54,13 @@ impl Platform {
     pub async fn open(config: Config, clock: Clock) -> Result<Self, StartError> {
         let config = Arc::new(config);
         let setup = Arc::clone(&config);
-        let (db, sealer, secrets) = tokio::task::spawn_blocking(move || {
+        let (db, sealer, secrets, passwords) = tokio::task::spawn_blocking(move || {
             let key = master_key::load_or_create(&setup.secrets, &setup.data_dir)?;
             let db = Db::open(&setup)?;
             let mut conn = db.connector().connect()?;
             migrate::run_pending(&mut conn)?;
-            Ok::<_, StartError>((db, Sealer::new(&key), SecretHasher::new(&key)))
+            let passwords = PasswordHasher::new().map_err(|e| StoreError::Other(e.to_string()))?;
+            Ok::<_, StartError>((db, Sealer::new(&key), SecretHasher::new(&key), passwords))
         })
         .await
         .map_err(|e| StoreError::Other(e.to_string()))??;
@@ -73,6 +77,7 @@ impl Platform {
             ephemeral,
             sealer: Arc::new(sealer),
             secrets: Arc::new(secrets),
+            passwords: Arc::new(passwords),
             clock,
         })
     }

@@ -15,3 +15,4 @@ mod persistence;
 mod smoke;
 mod tenancy;
 mod token;
+mod users;

@@ -5,9 +5,15 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use idp::store::models::api::ApiRow;
+use idp::store::models::client::ClientRow;
 use idp::store::models::signing_key::SigningKeyRow;
 use idp::store::models::tenant::TenantRow;
-use idp::store::schema::{change_counter, signing_keys, tenants};
+use idp::store::models::token::{OpaqueTokenRow, RevokedTokenRow};
+use idp::store::models::user::UserRow;
+use idp::store::schema::{
+    apis, change_counter, clients, opaque_tokens, revoked_tokens, signing_keys, tenants, users,
+};
 use idp::store::{DbConnection, migrate};
 
 use crate::support::binary::{ServerProcess, free_port};
@@ -96,6 +102,39 @@ fn migrations_run_up_down_up_and_match_the_schema() {
         .load(&mut conn)
         .expect("signing_keys columns");
     assert!(keys.is_empty());
+    assert!(
+        apis::table
+            .select(ApiRow::as_select())
+            .load(&mut conn)
+            .expect("apis columns")
+            .is_empty()
+    );
+    assert!(
+        clients::table
+            .select(ClientRow::as_select())
+            .load(&mut conn)
+            .expect("clients columns")
+            .is_empty()
+    );
+    assert!(
+        opaque_tokens::table
+            .select(OpaqueTokenRow::as_select())
+            .load(&mut conn)
+            .expect("opaque_tokens columns")
+            .is_empty()
+    );
+    assert!(
+        revoked_tokens::table
+            .select(RevokedTokenRow::as_select())
+            .load(&mut conn)
+            .expect("revoked_tokens columns")
+            .is_empty()
+    );
+    let users: Vec<UserRow> = users::table
+        .select(UserRow::as_select())
+        .load(&mut conn)
+        .expect("users columns");
+    assert!(users.is_empty());
     let counter: Vec<(i32, i64)> = change_counter::table
         .select(change_counter::all_columns)
         .load(&mut conn)

@@ -7,6 +7,7 @@ pub mod jwk;
 pub mod jwt;
 pub mod keys;
 pub mod master_key;
+pub mod password;
 
 /// Base64url without padding (RFC 7515 §2), as JOSE uses everywhere.
 pub fn b64url(bytes: &[u8]) -> String {

@@ -11,3 +11,4 @@ pub mod redirect_uri;
 pub mod scope;
 pub mod tenant;
 pub mod token;
+pub mod user;

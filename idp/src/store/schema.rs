@@ -94,6 +94,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// End users; `email` is stored lower-cased; passwords as argon2id PHC strings.
+    users (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        username -> Nullable<Text>,
+        email -> Nullable<Text>,
+        email_verified -> Bool,
+        password_hash -> Nullable<Text>,
+        profile -> Text,
+        enabled -> Bool,
+        locked_until -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     signing_keys,
@@ -101,5 +118,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     apis,
     clients,
     opaque_tokens,
-    revoked_tokens
+    revoked_tokens,
+    users
 );

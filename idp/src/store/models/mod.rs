@@ -5,3 +5,4 @@ pub mod client;
 pub mod signing_key;
 pub mod tenant;
 pub mod token;
+pub mod user;

@@ -7,3 +7,4 @@ pub mod clients;
 pub mod signing_keys;
 pub mod tenants;
 pub mod tokens;
+pub mod users;

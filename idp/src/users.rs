@@ -1,0 +1,152 @@
+//! Operations on end users that both binaries use. Password hashing and
+//! verification (argon2id) run on the blocking pool.
+
+use crate::domain::user::{NewUser, User, UserError, UserId};
+use crate::ids::TenantId;
+use crate::platform::Platform;
+use crate::store::StoreError;
+use crate::store::models::user::UserRow;
+use crate::store::queries::users;
+
+/// Why a user operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum UserOpError {
+    /// The registration breaks a rule.
+    #[error(transparent)]
+    Invalid(#[from] UserError),
+    /// The username or email is taken in this tenant.
+    #[error("a user with this username or email exists")]
+    Taken,
+    /// Hashing failed.
+    #[error("password hashing failed")]
+    Hashing,
+    /// The database failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for UserOpError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict(_) => Self::Taken,
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// Why a sign-in failed. Callers show one generic message for all but
+/// `Store`, so nothing is learnt about which accounts exist.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Unknown login, wrong password, or no password set.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The account is disabled.
+    #[error("account disabled")]
+    Disabled,
+    /// The account is locked until the given unix second.
+    #[error("account locked")]
+    Locked(i64),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Registers a user in `tenant`.
+pub async fn create(
+    platform: &Platform,
+    tenant: TenantId,
+    new: NewUser,
+) -> Result<User, UserOpError> {
+    let new = new.validate()?;
+    let passwords = platform.passwords.clone();
+    let hash = match new.password.clone() {
+        Some(password) => Some(
+            tokio::task::spawn_blocking(move || passwords.hash(&password))
+                .await
+                .map_err(|_| UserOpError::Hashing)?
+                .map_err(|_| UserOpError::Hashing)?,
+        ),
+        None => None,
+    };
+    let now = platform.clock.now_secs();
+    let id = UserId::generate();
+    let row = UserRow {
+        tenant_id: tenant.to_string(),
+        id: id.as_str().to_owned(),
+        username: new.username.clone(),
+        email: new.email.clone(),
+        email_verified: new.email_verified,
+        password_hash: hash,
+        profile: serde_json::to_string(&new.profile)
+            .map_err(|e| StoreError::Other(e.to_string()))?,
+        enabled: true,
+        locked_until: None,
+        created_at: now,
+        updated_at: now,
+    };
+    platform
+        .db
+        .run(move |conn| users::insert(conn, &row))
+        .await?;
+    Ok(User {
+        id,
+        username: new.username,
+        email: new.email,
+        email_verified: new.email_verified,
+        profile: new.profile,
+        enabled: true,
+        locked_until: None,
+    })
+}
+
+/// The user `id` of `tenant`.
+pub async fn find(
+    platform: &Platform,
+    tenant: TenantId,
+    id: &UserId,
+) -> Result<Option<User>, StoreError> {
+    let id = id.clone();
+    platform
+        .db
+        .run(move |conn| users::find(conn, tenant, &id))
+        .await
+}
+
+/// Checks `login` (username or email) and `password` in `tenant`. An unknown
+/// login costs the same argon2id verification as a known one.
+pub async fn sign_in(
+    platform: &Platform,
+    tenant: TenantId,
+    login: &str,
+    password: &str,
+) -> Result<User, SignInError> {
+    let lookup = login.to_owned();
+    let found = platform
+        .db
+        .run(move |conn| users::find_by_login(conn, tenant, &lookup))
+        .await?;
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, None),
+    };
+    let passwords = platform.passwords.clone();
+    let password = password.to_owned();
+    let verified =
+        tokio::task::spawn_blocking(move || passwords.verify(&password, hash.as_deref()))
+            .await
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+    let user = user
+        .filter(|_| verified)
+        .ok_or(SignInError::InvalidCredentials)?;
+    if !user.enabled {
+        return Err(SignInError::Disabled);
+    }
+    if let Some(until) = user
+        .locked_until
+        .filter(|until| *until > platform.clock.now_secs())
+    {
+        return Err(SignInError::Locked(until));
+    }
+    Ok(user)
+}
