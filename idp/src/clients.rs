@@ -114,3 +114,31 @@ pub async fn set_enabled(
     changes::announce(platform, tenant).await;
     Ok(())
 }
+
+/// Issues a new secret for a confidential client. The old secret keeps
+/// working for `overlap_secs` (0: stops at once), so deployments can roll.
+pub async fn rotate_secret(
+    platform: &Platform,
+    tenant: TenantId,
+    id: &ClientId,
+    overlap_secs: i64,
+) -> Result<Secret<String>, ClientOpError> {
+    let secret = client_secret::generate();
+    let digest = platform.secrets.digest(tenant, id, secret.expose());
+    let now = platform.clock.now_secs();
+    let previous_until = (overlap_secs > 0).then(|| now + overlap_secs);
+    let id = id.clone();
+    platform
+        .db
+        .transaction(move |conn| {
+            let client = clients::find(conn, tenant, &id)?.ok_or(StoreError::NotFound)?;
+            if !client.confidential {
+                return Err(StoreError::Conflict("public clients have no secret".into()));
+            }
+            clients::rotate_secret(conn, tenant, &id, digest, previous_until, now)?;
+            tenants::touch(conn, tenant, now)
+        })
+        .await?;
+    changes::announce(platform, tenant).await;
+    Ok(secret)
+}

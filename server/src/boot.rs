@@ -55,6 +55,7 @@ pub async fn start(
 
     let state = AppState {
         opaque_writer: OpaqueWriter::start(platform.clone()),
+        throttle: Arc::default(),
         platform,
         tenants: cache,
         registry,

@@ -89,6 +89,9 @@ pub enum TokenEndpointError {
         /// Whether Basic was attempted.
         basic: bool,
     },
+    /// Too many failed client authentications: retry after this many seconds.
+    #[error("throttled")]
+    Throttled(i64),
     /// Tenant unknown, backend unavailable or internal error.
     #[error(transparent)]
     Api(#[from] ApiError),
@@ -129,6 +132,7 @@ impl ResponseError for TokenEndpointError {
                 StatusCode::UNAUTHORIZED
             }
             Self::Protocol { .. } => StatusCode::BAD_REQUEST,
+            Self::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Api(api) => api.status_code(),
         }
     }
@@ -136,6 +140,13 @@ impl ResponseError for TokenEndpointError {
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::Api(api) => api.error_response(),
+            Self::Throttled(retry_after) => HttpResponse::TooManyRequests()
+                .insert_header((CACHE_CONTROL, "no-store"))
+                .insert_header((RETRY_AFTER, retry_after.to_string()))
+                .json(Body {
+                    error: "invalid_client",
+                    error_description: "too many failed authentication attempts; retry later",
+                }),
             Self::Protocol { error, basic } => {
                 let mut response = HttpResponse::build(self.status_code());
                 response

@@ -11,6 +11,7 @@
 //! - [`errors`]: errors to HTTP responses, in one place.
 //! - [`extract`]: OAuth form bodies and client authentication.
 //! - [`issue`]: access-token issuance; [`opaque_writer`] batches opaque-token writes.
+//! - [`throttle`]: brute-force throttling of client authentication.
 //! - [`demo`]: the demo tenant and the start-up banner of the first command.
 
 pub mod actors;
@@ -25,3 +26,4 @@ pub mod opaque_writer;
 pub mod routes;
 pub mod state;
 pub mod tenant;
+pub mod throttle;

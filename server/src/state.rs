@@ -9,6 +9,7 @@ use idp::platform::Platform;
 use crate::actors::ActorGauge;
 use crate::actors::registry::{TenantCache, TenantRegistry};
 use crate::opaque_writer::OpaqueWriter;
+use crate::throttle::ClientThrottle;
 
 /// Shared application state.
 #[derive(Clone)]
@@ -25,4 +26,6 @@ pub struct AppState {
     pub actors: ActorGauge,
     /// Group commit of opaque access tokens.
     pub opaque_writer: OpaqueWriter,
+    /// Clients blocked after too many failed authentications.
+    pub throttle: Arc<ClientThrottle>,
 }

@@ -436,3 +436,100 @@ async fn tenant_policy_caps_token_lifetime_and_switches_grants() {
         Err(idp::tenants::TenantError::Policy(_))
     ));
 }
+
+#[actix_rt::test]
+async fn a_rotated_secret_overlaps_then_only_the_new_one_works() {
+    let server = TestServer::start().await;
+    let tenant = server.tenant().await;
+    server.api(&tenant).await;
+    let old = server.machine(&tenant, TokenFormat::Jwt).await;
+    let id = idp::ids::ClientId::new(old.id.clone());
+    let secret = idp::clients::rotate_secret(server.platform(), tenant.id, &id, 60)
+        .await
+        .expect("rotated");
+    let new = Creds {
+        id: old.id.clone(),
+        secret: secret.expose().clone(),
+    };
+    crate::support::eventually(
+        std::time::Duration::from_secs(1),
+        "new secret works",
+        || async { server.token(&tenant, &new, &[]).await.0 == 200 },
+    )
+    .await;
+    assert_eq!(
+        server.token(&tenant, &old, &[]).await.0,
+        200,
+        "old secret during the overlap"
+    );
+    server
+        .platform()
+        .clock
+        .advance(std::time::Duration::from_secs(61));
+    assert_eq!(
+        server.token(&tenant, &old, &[]).await.0,
+        401,
+        "old secret after the overlap"
+    );
+    assert_eq!(server.token(&tenant, &new, &[]).await.0, 200);
+
+    // Without overlap the old secret stops at once.
+    let newest = idp::clients::rotate_secret(server.platform(), tenant.id, &id, 0)
+        .await
+        .expect("rotated");
+    let newest = Creds {
+        id: old.id.clone(),
+        secret: newest.expose().clone(),
+    };
+    crate::support::eventually(
+        std::time::Duration::from_secs(1),
+        "newest secret works",
+        || async { server.token(&tenant, &newest, &[]).await.0 == 200 },
+    )
+    .await;
+    assert_eq!(server.token(&tenant, &new, &[]).await.0, 401);
+}
+
+#[actix_rt::test]
+async fn repeated_wrong_secrets_block_the_client_for_the_window() {
+    // CLA-04
+    let server = TestServer::start().await;
+    let tenant = server.tenant().await;
+    server.api(&tenant).await;
+    let target = server.machine(&tenant, TokenFormat::Jwt).await;
+    let bystander = server.machine(&tenant, TokenFormat::Jwt).await;
+    let wrong = Creds {
+        id: target.id.clone(),
+        secret: "guess".into(),
+    };
+    let limit = usize::try_from(idp_server::throttle::MAX_FAILURES).expect("small");
+    for _ in 0..limit {
+        assert_eq!(server.token(&tenant, &wrong, &[]).await.0, 401);
+    }
+    assert_eq!(
+        server.token(&tenant, &wrong, &[]).await.0,
+        401,
+        "the failure that passes the limit"
+    );
+    assert_eq!(server.token(&tenant, &wrong, &[]).await.0, 429);
+    assert_eq!(
+        server.token(&tenant, &target, &[]).await.0,
+        429,
+        "blocked even with the right secret"
+    );
+    assert_eq!(
+        server.token(&tenant, &bystander, &[]).await.0,
+        200,
+        "another client is unaffected"
+    );
+
+    server
+        .platform()
+        .clock
+        .advance(idp_server::throttle::WINDOW);
+    assert_eq!(
+        server.token(&tenant, &target, &[]).await.0,
+        200,
+        "free again after the window"
+    );
+}

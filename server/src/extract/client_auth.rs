@@ -120,13 +120,20 @@ pub async fn authenticate(
     };
     let id = ClientId::new(presented.id);
     let snapshot = &tenant.snapshot;
+    let platform = &state.platform;
+    if let Some(retry_after) =
+        state
+            .throttle
+            .retry_after(snapshot.tenant.id, id.as_str(), platform.clock.now_ms())
+    {
+        return Err(TokenEndpointError::Throttled(retry_after));
+    }
     let client = match snapshot.cached_client(&id) {
         Some(client) => Some(client),
         None => idp::clients::find(&state.platform, snapshot.tenant.id, &id)
             .await?
             .map(|client| snapshot.cache_client(client)),
     };
-    let platform = &state.platform;
     let Some(client) = client.filter(|c| c.enabled) else {
         // Same work as a known client, so timing does not reveal ids.
         if let Some(secret) = &presented.secret {
@@ -143,6 +150,10 @@ pub async fn authenticate(
             .secrets
             .verify(snapshot.tenant.id, &client.id, secret, &client.secrets, now)
         {
+            state
+                .throttle
+                .record_failure(platform, snapshot.tenant.id, client.id.as_str())
+                .await;
             return Err(failed());
         }
     }

@@ -193,6 +193,13 @@ pub fn assert_error_shape(status: u16, headers: &reqwest::header::HeaderMap, bod
     if status == 503 || status == 405 || status == 404 {
         return;
     }
+    if status == 429 {
+        assert!(
+            headers.get("retry-after").is_some(),
+            "429 carries Retry-After"
+        );
+        return;
+    }
     let error = body["error"]
         .as_str()
         .unwrap_or_else(|| panic!("JSON error body: {body}"));

@@ -76,3 +76,34 @@ pub fn set_enabled(
         Ok(())
     }
 }
+
+/// Replaces the current secret digest; the old one stays valid until
+/// `previous_until` (unix seconds), or not at all when `None`.
+pub fn rotate_secret(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: &ClientId,
+    new_digest: Vec<u8>,
+    previous_until: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let target = dsl::clients
+        .filter(dsl::tenant_id.eq(tenant.to_string()))
+        .filter(dsl::client_id.eq(id.as_str()));
+    let current: Option<Vec<u8>> = target
+        .clone()
+        .select(dsl::secret_digest)
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    let previous = previous_until.and(current);
+    diesel::update(target)
+        .set((
+            dsl::secret_digest.eq(Some(new_digest)),
+            dsl::previous_secret_digest.eq(previous),
+            dsl::previous_secret_expires_at.eq(previous_until),
+            dsl::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
