@@ -230,8 +230,28 @@ async fn client_authentication_errors_are_rfc6749_shaped() {
         (401, Some("invalid_client"))
     );
 
-    // TOK-06: two methods at once.
+    // Malformed or foreign Authorization headers.
     let client = reqwest::Client::new();
+    for header in [
+        "Basic !!!",
+        "Basic",
+        "Basic bm8tY29sb24=",
+        "Bearer abc",
+        "Digest x",
+    ] {
+        let response = client
+            .post(format!("{}{path}", server.url))
+            .header("authorization", header)
+            .form(&grant)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 401, "{header}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["error"], "invalid_client", "{header}");
+    }
+
+    // TOK-06: two methods at once.
     let response = client
         .post(format!("{}{path}", server.url))
         .header("authorization", basic(&creds.id, &creds.secret))
