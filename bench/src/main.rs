@@ -88,7 +88,7 @@ async fn seed(out: PathBuf, count: usize) -> Result<(), String> {
         .unwrap_or_default()
         .to_owned();
 
-    let state = idp::tenants::load_state(&platform, &slug)
+    let state = idp::tenants::load_state(&platform, &slug, None)
         .await
         .map_err(|e| text(&e))?
         .ok_or("tenant vanished")?;

@@ -2,6 +2,7 @@
 //! its counter bump in one transaction and then announced (see [`crate::changes`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::changes;
 use crate::crypto::keys::{GeneratedKey, KeyError, KeyRing, SigningAlg};
@@ -104,17 +105,19 @@ pub struct TenantState {
     /// The tenant row.
     pub tenant: Tenant,
     /// Its parsed signing keys.
-    pub keys: KeyRing,
+    pub keys: Arc<KeyRing>,
     /// Its APIs.
     pub apis: Vec<Api>,
     /// Revoked token ids that have not expired, with their expiry.
     pub revoked: HashMap<String, i64>,
 }
 
-/// Reads the state of the tenant with `slug`, if it exists.
+/// Reads the state of the tenant with `slug`, if it exists. `known_keys`, the
+/// ring a cached copy already holds, is reused when the keys did not change.
 pub async fn load_state(
     platform: &Platform,
     slug: &TenantSlug,
+    known_keys: Option<Arc<KeyRing>>,
 ) -> Result<Option<TenantState>, StoreError> {
     let slug = slug.clone();
     let sealer = platform.sealer.clone();
@@ -125,7 +128,7 @@ pub async fn load_state(
             let Some(tenant) = tenants::find_by_slug(conn, &slug)? else {
                 return Ok(None);
             };
-            let keys = signing_keys::load_ring(conn, tenant.id, &sealer)?;
+            let keys = signing_keys::load_ring(conn, tenant.id, &sealer, known_keys)?;
             let apis = apis::list(conn, tenant.id)?;
             let revoked = tokens::live_revocations(conn, tenant.id, now)?
                 .into_iter()

@@ -39,7 +39,7 @@ pub async fn ensure_demo(running: &Running) -> Result<Demo, DemoError> {
     let tenant = tenants::ensure(platform, NewTenant::new(slug.clone(), "Demo"))
         .await
         .map_err(|e: TenantError| failed(e))?;
-    let state = tenants::load_state(platform, &slug)
+    let state = tenants::load_state(platform, &slug, None)
         .await
         .map_err(failed)?
         .ok_or_else(|| failed("demo tenant vanished"))?;

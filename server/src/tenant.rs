@@ -50,11 +50,13 @@ pub async fn resolve(state: &AppState, slug: &str) -> Result<CurrentTenant, ApiE
         ));
     }
     let now_ms = state.platform.clock.now_ms();
-    let context = match state.tenants.get(&slug) {
+    let cached = state.tenants.get(&slug);
+    let context = match cached {
         Some(context) if !context.is_stale() => context,
         _ => {
             let generation = state.tenants.generation();
-            let loaded = idp::tenants::load_state(&state.platform, &slug)
+            let known_keys = cached.map(|c| Arc::clone(&c.snapshot().keys));
+            let loaded = idp::tenants::load_state(&state.platform, &slug, known_keys)
                 .await?
                 .ok_or_else(unknown)?;
             state

@@ -113,7 +113,7 @@ async fn tenants_share_no_keys_and_verify_only_their_own_tokens() {
     assert!(kids_a.is_disjoint(&kids_b));
 
     // A token signed with A's key but claiming B's issuer.
-    let ring_a = idp::tenants::load_state(server.platform(), &a.slug)
+    let ring_a = idp::tenants::load_state(server.platform(), &a.slug, None)
         .await
         .expect("load")
         .expect("tenant a")
@@ -195,4 +195,33 @@ async fn private_keys_are_ciphertext_at_rest() {
             "{alg}: EC PKCS#8"
         );
     }
+}
+
+#[actix_rt::test]
+async fn a_reload_reuses_parsed_keys_only_when_they_are_unchanged() {
+    let server = TestServer::start().await;
+    let a = server.tenant().await;
+    let b = server.tenant().await;
+    let load = |slug, known| idp::tenants::load_state(server.platform(), slug, known);
+    let first = load(&a.slug, None).await.expect("load").expect("a").keys;
+    let again = load(&a.slug, Some(first.clone()))
+        .await
+        .expect("load")
+        .expect("a")
+        .keys;
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &again),
+        "same keys: the parsed ring is reused"
+    );
+    let foreign = load(&b.slug, None).await.expect("load").expect("b").keys;
+    let fresh = load(&a.slug, Some(foreign.clone()))
+        .await
+        .expect("load")
+        .expect("a")
+        .keys;
+    assert!(
+        !std::sync::Arc::ptr_eq(&foreign, &fresh),
+        "other keys: parsed anew"
+    );
+    assert_eq!(fresh.schedule(), first.schedule());
 }

@@ -247,6 +247,14 @@ impl KeyRing {
             .max_by_key(|k| k.activates_at)
     }
 
+    /// `(kid, activates_at, retires_at)` of every key, in ring order.
+    pub fn schedule(&self) -> Vec<(&str, i64, Option<i64>)> {
+        self.keys
+            .iter()
+            .map(|k| (k.kid.as_str(), k.activates_at, k.retires_at))
+            .collect()
+    }
+
     /// The published key with `kid` at `now`.
     pub fn published_key(&self, kid: &str, now: i64) -> Option<&Arc<SigningKey>> {
         self.published(now).find(|k| k.kid.as_str() == kid)

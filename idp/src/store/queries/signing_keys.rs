@@ -1,6 +1,8 @@
 //! Queries on `signing_keys`. Private keys are sealed on the way in and opened
 //! on the way out, bound to `{tenant}/{kid}`.
 
+use std::sync::Arc;
+
 use diesel::prelude::*;
 
 use crate::crypto::at_rest::Sealer;
@@ -52,12 +54,25 @@ pub fn list(conn: &mut DbConnection, tenant: TenantId) -> Result<Vec<SigningKeyR
 }
 
 /// Opens and parses every key of the tenant once, into a shareable ring.
+/// When `known` holds exactly the stored keys (same ids and schedule) it is
+/// returned as is: a tenant reloaded for another change costs no decryption
+/// or key parsing.
 pub fn load_ring(
     conn: &mut DbConnection,
     tenant: TenantId,
     sealer: &Sealer,
-) -> Result<KeyRing, StoreError> {
+    known: Option<Arc<KeyRing>>,
+) -> Result<Arc<KeyRing>, StoreError> {
     let rows = list(conn, tenant)?;
+    if let Some(known) = known {
+        let stored: Vec<(&str, i64, Option<i64>)> = rows
+            .iter()
+            .map(|r| (r.kid.as_str(), r.activates_at, r.retires_at))
+            .collect();
+        if known.schedule() == stored {
+            return Ok(known);
+        }
+    }
     let mut keys = Vec::with_capacity(rows.len());
     for row in rows {
         let corrupt = |what: &str| StoreError::Corrupt(format!("key {}: {what}", row.kid));
@@ -74,5 +89,5 @@ pub fn load_ring(
         }
         keys.push(key);
     }
-    Ok(KeyRing::new(keys))
+    Ok(Arc::new(KeyRing::new(keys)))
 }

@@ -75,10 +75,9 @@ pub struct TenantSnapshot {
 impl TenantSnapshot {
     /// A snapshot of `state` as of `now` (unix seconds).
     pub fn new(state: TenantState, now: i64) -> Self {
-        let keys = Arc::new(state.keys);
         Self::with_keys(
             state.tenant,
-            keys,
+            state.keys,
             Arc::new(state.apis),
             Arc::new(state.revoked),
             now,
