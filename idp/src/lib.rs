@@ -9,7 +9,8 @@
 //! - [`domain`]: rules with no I/O (tenants and their policies).
 //! - [`crypto`]: tenant signing keys, encryption at rest, first-start secrets.
 //! - [`store`]: durable data through diesel on PostgreSQL or SQLite.
-//! - [`ephemeral`]: short-lived data on Redis or in process.
+//! - [`ephemeral`]: short-lived data on Redis or in process; [`codes`]: single-use
+//!   authorization codes on top of it.
 //! - [`changes`]: change notifications and the database change counter.
 //! - [`platform`]: the assembled backends a process runs on.
 //! - [`tenants`], [`clients`], [`apis`], [`tokens`], [`users`]: operations both binaries
@@ -19,6 +20,7 @@ pub mod apis;
 pub mod changes;
 pub mod clients;
 pub mod clock;
+pub mod codes;
 pub mod config;
 pub mod crypto;
 pub mod domain;

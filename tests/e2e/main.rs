@@ -5,6 +5,7 @@ mod support;
 
 mod actors;
 mod changes;
+mod codes;
 mod discovery;
 mod durability;
 mod faults;

@@ -1,3 +1,4 @@
 //! Grant rules, one file per grant type.
 
+pub mod authorization_code;
 pub mod client_credentials;
