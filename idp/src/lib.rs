@@ -10,7 +10,7 @@
 //! - [`crypto`]: tenant signing keys, encryption at rest, first-start secrets.
 //! - [`store`]: durable data through diesel on PostgreSQL or SQLite.
 //! - [`ephemeral`]: short-lived data on Redis or in process; [`codes`]: single-use
-//!   authorization codes on top of it.
+//!   authorization codes and [`sessions`]: SSO sessions on top of it.
 //! - [`changes`]: change notifications and the database change counter.
 //! - [`platform`]: the assembled backends a process runs on.
 //! - [`tenants`], [`clients`], [`apis`], [`tokens`], [`users`]: operations both binaries
@@ -29,6 +29,7 @@ pub mod ids;
 pub mod platform;
 pub mod protocol;
 pub mod secret;
+pub mod sessions;
 pub mod store;
 pub mod tenants;
 pub mod tokens;

@@ -13,6 +13,7 @@ mod introspect;
 mod jwks;
 mod migrations;
 mod persistence;
+mod sessions;
 mod smoke;
 mod tenancy;
 mod token;

@@ -1,0 +1,107 @@
+//! SSO sessions: kept in the ephemeral store (Redis in production, so any
+//! server process continues a flow started on another; in process on the
+//! embedded default) under the SHA-256 of the session id, with idle and
+//! absolute lifetimes from the tenant policy. Each session carries its own
+//! expiry; touching it moves the idle expiry, never past the absolute one.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{b64url, sha256};
+use crate::domain::policy::TenantPolicy;
+use crate::ephemeral::{EphemeralError, Key};
+use crate::ids::TenantId;
+use crate::platform::Platform;
+use crate::secret::{Secret, random_bytes};
+
+/// A signed-in user's session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The user (`sub`).
+    pub user_id: String,
+    /// When the user authenticated, unix seconds.
+    pub auth_time: i64,
+    /// Authentication methods (RFC 8176), e.g. `pwd`.
+    pub amr: Vec<String>,
+    /// Public session id for `sid` claims and logout (not the cookie value).
+    pub sid: String,
+    /// Unix ms after which the session ends whatever its use.
+    pub absolute_expiry_ms: i64,
+}
+
+fn key(tenant: TenantId, cookie_value: &str) -> Key {
+    Key::new(tenant, "session", &b64url(&sha256(cookie_value.as_bytes())))
+}
+
+fn idle_expiry(platform: &Platform, policy: &TenantPolicy, absolute_ms: i64) -> i64 {
+    (platform.clock.now_ms() + policy.session_idle_ttl_secs.saturating_mul(1000)).min(absolute_ms)
+}
+
+/// Starts a session for `user_id`; returns the cookie value (a fresh id at
+/// every login: no session fixation) and the session.
+pub async fn start(
+    platform: &Platform,
+    tenant: TenantId,
+    policy: &TenantPolicy,
+    user_id: &str,
+    amr: Vec<String>,
+) -> Result<(Secret<String>, Session), EphemeralError> {
+    let cookie = b64url(&random_bytes::<32>());
+    let now_ms = platform.clock.now_ms();
+    let session = Session {
+        user_id: user_id.to_owned(),
+        auth_time: now_ms.div_euclid(1000),
+        amr,
+        sid: b64url(&random_bytes::<16>()),
+        absolute_expiry_ms: now_ms + policy.session_absolute_ttl_secs.saturating_mul(1000),
+    };
+    store(platform, tenant, policy, &cookie, &session).await?;
+    Ok((Secret::new(cookie), session))
+}
+
+async fn store(
+    platform: &Platform,
+    tenant: TenantId,
+    policy: &TenantPolicy,
+    cookie: &str,
+    session: &Session,
+) -> Result<(), EphemeralError> {
+    let value = serde_json::to_vec(session).map_err(|e| EphemeralError(e.to_string()))?;
+    let expiry = idle_expiry(platform, policy, session.absolute_expiry_ms);
+    platform
+        .ephemeral
+        .put(&platform.clock, &key(tenant, cookie), &value, expiry)
+        .await
+}
+
+/// The live session behind `cookie`, its idle expiry moved forward.
+pub async fn touch(
+    platform: &Platform,
+    tenant: TenantId,
+    policy: &TenantPolicy,
+    cookie: &str,
+) -> Result<Option<Session>, EphemeralError> {
+    let Some(bytes) = platform
+        .ephemeral
+        .get(&platform.clock, &key(tenant, cookie))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Ok(session) = serde_json::from_slice::<Session>(&bytes) else {
+        return Ok(None);
+    };
+    if session.absolute_expiry_ms <= platform.clock.now_ms() {
+        return Ok(None);
+    }
+    store(platform, tenant, policy, cookie, &session).await?;
+    Ok(Some(session))
+}
+
+/// Ends the session behind `cookie`.
+pub async fn end(
+    platform: &Platform,
+    tenant: TenantId,
+    cookie: &str,
+) -> Result<(), EphemeralError> {
+    platform.ephemeral.delete(&key(tenant, cookie)).await
+}
