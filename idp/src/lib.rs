@@ -13,7 +13,7 @@
 //!   authorization codes and [`sessions`]: SSO sessions on top of it.
 //! - [`changes`]: change notifications and the database change counter.
 //! - [`platform`]: the assembled backends a process runs on.
-//! - [`tenants`], [`clients`], [`apis`], [`tokens`], [`users`]: operations both binaries
+//! - [`tenants`], [`clients`], [`apis`], [`tokens`], [`users`], [`consents`]: operations both binaries
 //!   use; each change is written with its change-counter bump and announced.
 
 pub mod apis;
@@ -22,6 +22,7 @@ pub mod clients;
 pub mod clock;
 pub mod codes;
 pub mod config;
+pub mod consents;
 pub mod crypto;
 pub mod domain;
 pub mod ephemeral;

@@ -6,6 +6,7 @@ mod support;
 mod actors;
 mod changes;
 mod codes;
+mod consents;
 mod discovery;
 mod durability;
 mod faults;

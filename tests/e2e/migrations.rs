@@ -12,7 +12,8 @@ use idp::store::models::tenant::TenantRow;
 use idp::store::models::token::{OpaqueTokenRow, RevokedTokenRow};
 use idp::store::models::user::UserRow;
 use idp::store::schema::{
-    apis, change_counter, clients, opaque_tokens, revoked_tokens, signing_keys, tenants, users,
+    apis, change_counter, clients, consents, opaque_tokens, revoked_tokens, signing_keys, tenants,
+    users,
 };
 use idp::store::{DbConnection, migrate};
 
@@ -130,6 +131,11 @@ fn migrations_run_up_down_up_and_match_the_schema() {
             .expect("revoked_tokens columns")
             .is_empty()
     );
+    let consent_rows: Vec<(String, String, String, String, i64, i64)> = consents::table
+        .select(consents::all_columns)
+        .load(&mut conn)
+        .expect("consents columns");
+    assert!(consent_rows.is_empty());
     let users: Vec<UserRow> = users::table
         .select(UserRow::as_select())
         .load(&mut conn)

@@ -111,6 +111,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Scopes a user granted a client; `scopes` is a JSON list.
+    consents (tenant_id, user_id, client_id) {
+        tenant_id -> Text,
+        user_id -> Text,
+        client_id -> Text,
+        scopes -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     signing_keys,
@@ -119,5 +131,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     clients,
     opaque_tokens,
     revoked_tokens,
-    users
+    users,
+    consents
 );

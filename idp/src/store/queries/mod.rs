@@ -4,6 +4,7 @@
 pub mod apis;
 pub mod changes;
 pub mod clients;
+pub mod consents;
 pub mod signing_keys;
 pub mod tenants;
 pub mod tokens;
