@@ -66,7 +66,8 @@ pub async fn find_opaque(
 }
 
 /// Revokes the token with `jti` (expiring at `expires_at`); for an opaque
-/// token also marks its row. Durable once this returns.
+/// token also marks its row. Durable once this returns; revoking twice, even
+/// at the same moment, is not an error (RFC 7009 §2.2).
 pub async fn revoke(
     platform: &Platform,
     tenant: TenantId,
@@ -76,17 +77,37 @@ pub async fn revoke(
 ) -> Result<(), StoreError> {
     let digest = opaque_token.map(|t| sha256(t.as_bytes()));
     let now = platform.clock.now_secs();
-    platform
-        .db
-        .transaction(move |conn| {
-            tokens::insert_revoked(conn, tenant, &jti, expires_at, now)?;
-            if let Some(digest) = digest {
-                tokens::revoke_opaque(conn, tenant, &digest)?;
-            }
-            tokens::purge_expired(conn, tenant, now)?;
-            tenants::touch(conn, tenant, now)
-        })
-        .await?;
+    for attempt in 0..2 {
+        let jti = jti.clone();
+        let result = platform
+            .db
+            .transaction(move |conn| {
+                tokens::insert_revoked(conn, tenant, &jti, expires_at, now)?;
+                if let Some(digest) = digest {
+                    tokens::revoke_opaque(conn, tenant, &digest)?;
+                }
+                tenants::touch(conn, tenant, now)
+            })
+            .await;
+        match result {
+            // A concurrent revocation of the same token won the insert.
+            Err(StoreError::Conflict(_)) if attempt == 0 => continue,
+            other => other?,
+        }
+        break;
+    }
     changes::announce(platform, tenant).await;
+    // Housekeeping, bounded and outside the revocation: a failure here
+    // changes nothing the caller relies on.
+    if let Err(e) = platform
+        .db
+        .run(move |conn| tokens::purge_expired(conn, tenant, now, PURGE_BATCH))
+        .await
+    {
+        tracing::warn!(error = %e, "purge of expired tokens deferred");
+    }
     Ok(())
 }
+
+/// Rows purged at most per table and call.
+const PURGE_BATCH: i64 = 1000;

@@ -1,6 +1,6 @@
 //! Brute-force throttling of client authentication (RFC 6749 §2.3.1, RFC 6819
-//! §4.3.5). Failures are counted per (tenant, client) in a fixed window in the
-//! ephemeral store, so every process adds to one count. A process that sees the
+//! §4.3.5). Failures are counted per (tenant, client and source address) in a
+//! fixed window in the ephemeral store, so every process adds to one count. A process that sees the
 //! count pass the limit blocks that client locally until the window ends; the
 //! check on the hot path is an in-memory lookup. With several processes a
 //! client gets at most one more failed try per process before each blocks it.
@@ -13,7 +13,7 @@ use idp::ephemeral::Key;
 use idp::ids::TenantId;
 use idp::platform::Platform;
 
-/// Failed authentications allowed per client and window.
+/// Failed authentications allowed per client, source address and window.
 pub const MAX_FAILURES: u64 = 20;
 /// The counting window.
 pub const WINDOW: Duration = Duration::from_secs(60);

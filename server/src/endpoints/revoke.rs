@@ -7,8 +7,11 @@ use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{HttpRequest, HttpResponse, web};
 use idp::protocol::error::TokenErrorCode;
 
+use idp::changes::Change;
+
+use crate::actors::registry::ApplyChange;
 use crate::endpoints::introspect::active_claims;
-use crate::errors::TokenEndpointError;
+use crate::errors::{ApiError, TokenEndpointError};
 use crate::extract::client_auth::authenticate;
 use crate::extract::form::OAuthForm;
 use crate::state::AppState;
@@ -29,14 +32,15 @@ pub async fn post_revoke(
         && claims.client_id == caller.client.id.as_str()
     {
         let opaque = (!token.contains('.')).then_some(token);
-        idp::tokens::revoke(
-            &state.platform,
-            tenant.snapshot.tenant.id,
-            claims.jti,
-            claims.exp,
-            opaque,
-        )
-        .await?;
+        let tenant_id = tenant.snapshot.tenant.id;
+        idp::tokens::revoke(&state.platform, tenant_id, claims.jti, claims.exp, opaque).await?;
+        // This process drops its copy before answering, so the caller's next
+        // introspection here already says inactive; others follow the feed.
+        state
+            .registry
+            .send(ApplyChange(Change::Tenant(tenant_id)))
+            .await
+            .map_err(|e| ApiError::Unavailable(format!("tenant registry: {e}")))?;
     }
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))

@@ -55,12 +55,18 @@ fn decode_basic(credentials: &str) -> Option<(String, String)> {
 }
 
 fn presented(req: &HttpRequest, form: &OAuthForm) -> Result<Presented, TokenEndpointError> {
+    // Any failure with an Authorization header answers with a Basic
+    // challenge (RFC 6749 §5.2, RFC 9110 §15.5.2).
+    let challenge = || TokenEndpointError::Protocol {
+        error: FAILED,
+        basic: true,
+    };
     let header = req.headers().get(AUTHORIZATION).map(|v| v.to_str());
     if let Some(header) = header {
-        let header = header.map_err(|_| TokenEndpointError::from(FAILED))?;
+        let header = header.map_err(|_| challenge())?;
         let (scheme, credentials) = header.split_once(' ').unwrap_or((header, ""));
         if !scheme.eq_ignore_ascii_case("basic") {
-            return Err(FAILED.into());
+            return Err(challenge());
         }
         if form.get("client_secret").is_some() || form.get("client_assertion").is_some() {
             return Err(TokenEndpointError::new(
@@ -68,10 +74,7 @@ fn presented(req: &HttpRequest, form: &OAuthForm) -> Result<Presented, TokenEndp
                 "use exactly one client authentication method",
             ));
         }
-        let (id, secret) = decode_basic(credentials).ok_or(TokenEndpointError::Protocol {
-            error: FAILED,
-            basic: true,
-        })?;
+        let (id, secret) = decode_basic(credentials).ok_or_else(challenge)?;
         if form.get("client_id").is_some_and(|body_id| body_id != id) {
             return Err(TokenEndpointError::new(
                 TokenErrorCode::InvalidRequest,
@@ -121,10 +124,17 @@ pub async fn authenticate(
     let id = ClientId::new(presented.id);
     let snapshot = &tenant.snapshot;
     let platform = &state.platform;
+    // Throttled per client and source address: client ids are public, so a
+    // per-client lock alone would let anyone lock a client out.
+    let source = req
+        .peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_default();
+    let throttle_key = format!("{}@{source}", id.as_str());
     if let Some(retry_after) =
         state
             .throttle
-            .retry_after(snapshot.tenant.id, id.as_str(), platform.clock.now_ms())
+            .retry_after(snapshot.tenant.id, &throttle_key, platform.clock.now_ms())
     {
         return Err(TokenEndpointError::Throttled(retry_after));
     }
@@ -152,7 +162,7 @@ pub async fn authenticate(
         {
             state
                 .throttle
-                .record_failure(platform, snapshot.tenant.id, client.id.as_str())
+                .record_failure(platform, snapshot.tenant.id, &throttle_key)
                 .await;
             return Err(failed());
         }

@@ -44,11 +44,11 @@ pub fn insert(
     Ok(())
 }
 
-/// The tenant's stored rows, oldest first.
+/// The tenant's stored rows, oldest first (ties by key id, so the order is stable).
 pub fn list(conn: &mut DbConnection, tenant: TenantId) -> Result<Vec<SigningKeyRow>, StoreError> {
     Ok(dsl::signing_keys
         .filter(dsl::tenant_id.eq(tenant.to_string()))
-        .order(dsl::created_at.asc())
+        .order((dsl::created_at.asc(), dsl::kid.asc()))
         .select(SigningKeyRow::as_select())
         .load(conn)?)
 }

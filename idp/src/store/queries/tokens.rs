@@ -88,23 +88,36 @@ pub fn live_revocations(
         .load(conn)?)
 }
 
-/// Deletes what can no longer matter: revocations and opaque tokens of
-/// `tenant` past their expiry.
+/// Deletes up to `limit` rows per table of what can no longer matter:
+/// revocations and opaque tokens of `tenant` past their expiry.
 pub fn purge_expired(
     conn: &mut DbConnection,
     tenant: TenantId,
     now: i64,
+    limit: i64,
 ) -> Result<(), StoreError> {
+    let expired_jtis: Vec<String> = revoked_tokens::table
+        .filter(revoked_tokens::tenant_id.eq(tenant.to_string()))
+        .filter(revoked_tokens::expires_at.le(now))
+        .select(revoked_tokens::jti)
+        .limit(limit)
+        .load(conn)?;
     diesel::delete(
         revoked_tokens::table
             .filter(revoked_tokens::tenant_id.eq(tenant.to_string()))
-            .filter(revoked_tokens::expires_at.le(now)),
+            .filter(revoked_tokens::jti.eq_any(expired_jtis)),
     )
     .execute(conn)?;
+    let expired_tokens: Vec<Vec<u8>> = opaque_tokens::table
+        .filter(opaque_tokens::tenant_id.eq(tenant.to_string()))
+        .filter(opaque_tokens::expires_at.le(now))
+        .select(opaque_tokens::digest)
+        .limit(limit)
+        .load(conn)?;
     diesel::delete(
         opaque_tokens::table
             .filter(opaque_tokens::tenant_id.eq(tenant.to_string()))
-            .filter(opaque_tokens::expires_at.le(now)),
+            .filter(opaque_tokens::digest.eq_any(expired_tokens)),
     )
     .execute(conn)?;
     Ok(())
