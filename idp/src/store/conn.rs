@@ -197,13 +197,25 @@ impl Db {
         }
     }
 
-    /// Like [`Db::run`], inside one transaction.
+    /// Like [`Db::run`], inside one write transaction. On SQLite the write
+    /// lock is taken first: a transaction that read before writing would fail
+    /// with "database is locked" when another writer committed in between,
+    /// where taking the lock first waits (busy_timeout) instead.
     pub async fn transaction<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| conn.transaction(f)).await
+        self.run(move |conn| {
+            let sqlite = matches!(conn, DbConnection::Sqlite(_));
+            conn.transaction(move |conn| {
+                if sqlite {
+                    conn.batch_execute("UPDATE change_counter SET value = value WHERE id = 1")?;
+                }
+                f(conn)
+            })
+        })
+        .await
     }
 }
 
