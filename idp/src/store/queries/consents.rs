@@ -10,6 +10,22 @@ fn decode(json: &str) -> Result<Vec<String>, StoreError> {
     serde_json::from_str(json).map_err(|_| StoreError::Corrupt("consent scopes".into()))
 }
 
+/// The stored JSON of `user`'s grant to `client`, if any.
+fn stored(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    user: &str,
+    client: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(dsl::consents
+        .filter(dsl::tenant_id.eq(tenant.to_string()))
+        .filter(dsl::user_id.eq(user))
+        .filter(dsl::client_id.eq(client))
+        .select(dsl::scopes)
+        .first(conn)
+        .optional()?)
+}
+
 /// Scopes `user` granted `client` in `tenant` (empty if none).
 pub fn granted(
     conn: &mut DbConnection,
@@ -17,14 +33,7 @@ pub fn granted(
     user: &str,
     client: &str,
 ) -> Result<Vec<String>, StoreError> {
-    let json: Option<String> = dsl::consents
-        .filter(dsl::tenant_id.eq(tenant.to_string()))
-        .filter(dsl::user_id.eq(user))
-        .filter(dsl::client_id.eq(client))
-        .select(dsl::scopes)
-        .first(conn)
-        .optional()?;
-    json.map_or(Ok(Vec::new()), |j| decode(&j))
+    stored(conn, tenant, user, client)?.map_or(Ok(Vec::new()), |j| decode(&j))
 }
 
 /// Adds `scopes` to what `user` granted `client`; returns the union. A
@@ -38,13 +47,7 @@ pub fn grant(
     scopes: &[String],
     now: i64,
 ) -> Result<Vec<String>, StoreError> {
-    let existing: Option<String> = dsl::consents
-        .filter(dsl::tenant_id.eq(tenant.to_string()))
-        .filter(dsl::user_id.eq(user))
-        .filter(dsl::client_id.eq(client))
-        .select(dsl::scopes)
-        .first(conn)
-        .optional()?;
+    let existing = stored(conn, tenant, user, client)?;
     let mut union = existing.as_deref().map_or(Ok(Vec::new()), decode)?;
     for scope in scopes {
         if !union.contains(scope) {
