@@ -103,6 +103,7 @@ async fn seed(out: PathBuf, count: usize) -> Result<(), String> {
         jti,
         client_id: introspector.clone(),
         scope: "api:read".to_owned(),
+        gid: None,
     };
     let signer = state
         .keys

@@ -13,7 +13,7 @@
 //!   authorization codes and [`sessions`]: SSO sessions on top of it.
 //! - [`changes`]: change notifications and the database change counter.
 //! - [`platform`]: the assembled backends a process runs on.
-//! - [`tenants`], [`clients`], [`apis`], [`tokens`], [`users`], [`consents`]: operations both binaries
+//! - [`tenants`], [`clients`], [`apis`], [`tokens`], [`users`], [`consents`], [`grants`]: operations both binaries
 //!   use; each change is written with its change-counter bump and announced.
 
 pub mod apis;
@@ -26,6 +26,7 @@ pub mod consents;
 pub mod crypto;
 pub mod domain;
 pub mod ephemeral;
+pub mod grants;
 pub mod ids;
 pub mod platform;
 pub mod protocol;

@@ -26,6 +26,9 @@ pub struct Session {
     pub sid: String,
     /// Unix ms after which the session ends whatever its use.
     pub absolute_expiry_ms: i64,
+    /// CSRF token of forms that act on the session itself (logout).
+    #[serde(default)]
+    pub csrf: String,
 }
 
 fn key(tenant: TenantId, cookie_value: &str) -> Key {
@@ -53,6 +56,7 @@ pub async fn start(
         amr,
         sid: b64url(&random_bytes::<16>()),
         absolute_expiry_ms: now_ms + policy.session_absolute_ttl_secs.saturating_mul(1000),
+        csrf: b64url(&random_bytes::<16>()),
     };
     store(platform, tenant, policy, &cookie, &session).await?;
     Ok((Secret::new(cookie), session))

@@ -24,6 +24,7 @@ pub fn opaque_row(tenant: TenantId, token: &str, claims: &AccessTokenClaims) -> 
         issued_at: claims.iat,
         expires_at: claims.exp,
         revoked: false,
+        grant_id: claims.gid.clone(),
     }
 }
 
@@ -60,6 +61,7 @@ pub async fn find_opaque(
             jti: row.jti,
             client_id: row.client_id,
             scope: row.scope,
+            gid: row.grant_id,
         };
         (claims, row.revoked)
     }))

@@ -41,6 +41,9 @@ pub enum SignInError {
     /// Unknown login, wrong password, or no password set.
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// A known user's password was wrong (counted towards the lockout).
+    #[error("invalid credentials")]
+    WrongPassword(UserId),
     /// The account is disabled.
     #[error("account disabled")]
     Disabled,
@@ -136,9 +139,11 @@ pub async fn sign_in(
         tokio::task::spawn_blocking(move || passwords.verify(&password, hash.as_deref()))
             .await
             .map_err(|e| StoreError::Other(e.to_string()))?;
-    let user = user
-        .filter(|_| verified)
-        .ok_or(SignInError::InvalidCredentials)?;
+    let user = match user {
+        None => return Err(SignInError::InvalidCredentials),
+        Some(user) if !verified => return Err(SignInError::WrongPassword(user.id)),
+        Some(user) => user,
+    };
     if !user.enabled {
         return Err(SignInError::Disabled);
     }
@@ -149,4 +154,41 @@ pub async fn sign_in(
         return Err(SignInError::Locked(until));
     }
     Ok(user)
+}
+
+/// Locks sign-in for the user until `until` (unix seconds); durable, so
+/// every process sees it.
+pub async fn lock(
+    platform: &Platform,
+    tenant: TenantId,
+    id: &UserId,
+    until: i64,
+) -> Result<bool, StoreError> {
+    let id = id.clone();
+    let now = platform.clock.now_secs();
+    platform
+        .db
+        .transaction(move |conn| users::set_locked_until(conn, tenant, &id, Some(until), now))
+        .await
+}
+
+/// Enables or disables the user. Disabling ends what the user holds: every
+/// refresh-token family and the access tokens issued from it are revoked.
+pub async fn set_enabled(
+    platform: &Platform,
+    tenant: TenantId,
+    policy: &crate::domain::policy::TenantPolicy,
+    id: &UserId,
+    enabled: bool,
+) -> Result<bool, StoreError> {
+    let user = id.clone();
+    let now = platform.clock.now_secs();
+    let found = platform
+        .db
+        .transaction(move |conn| users::set_enabled(conn, tenant, &user, enabled, now))
+        .await?;
+    if found && !enabled {
+        crate::grants::revoke_user(platform, tenant, policy, id.as_str()).await?;
+    }
+    Ok(found)
 }

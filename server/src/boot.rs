@@ -56,6 +56,7 @@ pub async fn start(
     let state = AppState {
         opaque_writer: OpaqueWriter::start(platform.clone()),
         throttle: Arc::default(),
+        demo: Arc::default(),
         platform,
         tenants: cache,
         registry,

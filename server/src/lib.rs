@@ -11,7 +11,10 @@
 //! - [`errors`]: errors to HTTP responses, in one place.
 //! - [`extract`]: OAuth form bodies and client authentication.
 //! - [`issue`]: access-token issuance; [`opaque_writer`] batches opaque-token writes.
-//! - [`throttle`]: brute-force throttling of client authentication.
+//! - [`throttle`]: brute-force throttling of client authentication;
+//!   [`login_guard`]: of the hosted login (lockout).
+//! - [`hosted`]: hosted-page templates, headers, cookies and interactions;
+//!   [`flow`]: the sign-in flow from a valid authorization request to a code.
 //! - [`demo`]: the demo tenant and the start-up banner of the first command.
 
 pub mod actors;
@@ -21,7 +24,10 @@ pub mod demo;
 pub mod endpoints;
 pub mod errors;
 pub mod extract;
+pub mod flow;
+pub mod hosted;
 pub mod issue;
+pub mod login_guard;
 pub mod opaque_writer;
 pub mod routes;
 pub mod state;

@@ -2,14 +2,23 @@
 
 use actix_web::web;
 
-use crate::endpoints::{discovery, health, introspect, jwks, revoke, token};
+use crate::endpoints::{
+    authorize, consent, demo_callback, discovery, health, introspect, jwks, login, logout, revoke,
+    token, userinfo,
+};
 use crate::errors::{no_route, post_only};
+use crate::hosted::render::stylesheet;
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(health::live))
         .route("/health/ready", web::get().to(health::ready))
         .route("/health/stats", web::get().to(health::stats))
+        .route("/assets/pages.css", web::get().to(stylesheet))
+        .route(
+            "/t/demo/demo/callback",
+            web::get().to(demo_callback::get_callback),
+        )
         .route(
             "/.well-known/oauth-authorization-server/t/{slug}",
             web::get().to(discovery::get_metadata),
@@ -21,6 +30,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::get().to(discovery::get_metadata),
                 )
                 .route("/jwks.json", web::get().to(jwks::get_jwks))
+                .route("/authorize", web::get().to(authorize::get_authorize))
+                .route("/authorize", web::post().to(authorize::post_authorize))
+                .route("/login", web::get().to(login::get_login))
+                .route("/login", web::post().to(login::post_login))
+                .route("/consent", web::get().to(consent::get_consent))
+                .route("/consent", web::post().to(consent::post_consent))
+                .route("/logout", web::get().to(logout::get_logout))
+                .route("/logout", web::post().to(logout::post_logout))
+                .route("/userinfo", web::get().to(userinfo::userinfo))
+                .route("/userinfo", web::post().to(userinfo::userinfo))
                 .service(
                     web::resource("/token")
                         .route(web::post().to(token::post_token))

@@ -77,3 +77,32 @@ pub async fn resolve(state: &AppState, slug: &str) -> Result<CurrentTenant, ApiE
     }
     Ok(CurrentTenant { context, snapshot })
 }
+
+/// The client `id` of the tenant: from the snapshot's cache, else read once
+/// from the database and cached for the snapshot's lifetime.
+pub async fn find_client(
+    state: &AppState,
+    tenant: &CurrentTenant,
+    id: &idp::ids::ClientId,
+) -> Result<Option<Arc<idp::domain::client::Client>>, ApiError> {
+    let snapshot = &tenant.snapshot;
+    Ok(match snapshot.cached_client(id) {
+        Some(client) => Some(client),
+        None => idp::clients::find(&state.platform, snapshot.tenant.id, id)
+            .await?
+            .map(|client| snapshot.cache_client(client)),
+    })
+}
+
+/// Applies a change of `tenant` in this process before answering, so the
+/// caller's next request here already sees it; other processes follow the
+/// change feed.
+pub async fn apply_locally(state: &AppState, tenant: idp::ids::TenantId) -> Result<(), ApiError> {
+    state
+        .registry
+        .send(crate::actors::registry::ApplyChange(
+            idp::changes::Change::Tenant(tenant),
+        ))
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("tenant registry: {e}")))
+}

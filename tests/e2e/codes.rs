@@ -18,6 +18,7 @@ fn grant() -> CodeGrant {
         user_id: "u".into(),
         auth_time: 1,
         session_id: "s".into(),
+        amr: vec!["pwd".into()],
     }
 }
 

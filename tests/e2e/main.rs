@@ -4,6 +4,7 @@
 mod support;
 
 mod actors;
+mod browser_smoke;
 mod changes;
 mod codes;
 mod consents;

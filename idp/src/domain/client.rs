@@ -98,6 +98,15 @@ pub struct ClientSettings {
     pub access_token_alg: Option<SigningAlg>,
     /// First-party clients skip consent.
     pub first_party: bool,
+    /// ID-token algorithm; `None`: the tenant's (RS256 by default).
+    #[serde(default)]
+    pub id_token_alg: Option<SigningAlg>,
+    /// Exact URIs RP-initiated logout may send the user back to.
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Browser origins (`scheme://host[:port]`) allowed cross-origin calls (CORS).
+    #[serde(default)]
+    pub web_origins: Vec<String>,
 }
 
 /// A registered client.
@@ -142,6 +151,12 @@ pub struct NewClient {
     pub access_token_alg: Option<SigningAlg>,
     /// Skips consent.
     pub first_party: bool,
+    /// ID-token algorithm override.
+    pub id_token_alg: Option<SigningAlg>,
+    /// Exact URIs RP-initiated logout may send the user back to.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Browser origins allowed cross-origin calls.
+    pub web_origins: Vec<String>,
 }
 
 impl NewClient {
@@ -158,6 +173,27 @@ impl NewClient {
             access_token_ttl_secs: None,
             access_token_alg: None,
             first_party: false,
+            id_token_alg: None,
+            post_logout_redirect_uris: Vec::new(),
+            web_origins: Vec::new(),
+        }
+    }
+
+    /// A web application using the authorization code flow with `auth_method`
+    /// (`None` makes it a public client), refresh tokens and `scopes`.
+    pub fn web(
+        name: impl Into<String>,
+        auth_method: AuthMethod,
+        redirect_uris: &[&str],
+        scopes: &[&str],
+    ) -> Self {
+        Self {
+            name: name.into(),
+            auth_method,
+            redirect_uris: redirect_uris.iter().map(|s| (*s).to_owned()).collect(),
+            grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            ..Self::machine("", &[])
         }
     }
 
@@ -172,6 +208,9 @@ impl NewClient {
             access_token_ttl_secs: self.access_token_ttl_secs,
             access_token_alg: self.access_token_alg,
             first_party: self.first_party,
+            id_token_alg: self.id_token_alg,
+            post_logout_redirect_uris: self.post_logout_redirect_uris.clone(),
+            web_origins: self.web_origins.clone(),
         }
     }
 
@@ -185,8 +224,15 @@ impl NewClient {
         if self.name.trim().is_empty() || self.name.len() > 200 {
             return Err(ClientError::Name);
         }
-        for uri in &self.redirect_uris {
+        for uri in self
+            .redirect_uris
+            .iter()
+            .chain(&self.post_logout_redirect_uris)
+        {
             redirect_uri::validate(uri, self.is_confidential())?;
+        }
+        if !self.web_origins.iter().all(|o| is_web_origin(o)) {
+            return Err(ClientError::WebOrigin);
         }
         if !self.is_confidential() && self.grant_types.contains(&GrantType::ClientCredentials) {
             return Err(ClientError::PublicClientCredentials);
@@ -222,6 +268,26 @@ pub enum ClientError {
     /// Lifetime outside 1..=86400 seconds.
     #[error("access token lifetime must be 1 to 86400 seconds")]
     Lifetime,
+    /// A web origin is not `https://host[:port]` (or loopback `http`).
+    #[error("web origins are https://host[:port], or http on loopback")]
+    WebOrigin,
+}
+
+/// `https://host[:port]` with nothing after, or the same over `http` for
+/// loopback hosts (local development).
+fn is_web_origin(origin: &str) -> bool {
+    let Ok(url) = url::Url::parse(origin) else {
+        return false;
+    };
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+    scheme_ok
+        && url.host_str().is_some()
+        && url.path() == "/"
+        && !origin.ends_with('/')
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
 }
 
 #[cfg(test)]

@@ -29,7 +29,8 @@ fn is_pkce_string(text: &str) -> bool {
 }
 
 /// A validated S256 challenge.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct CodeChallenge(String);
 
 impl CodeChallenge {

@@ -81,6 +81,28 @@ diesel::table! {
         issued_at -> BigInt,
         expires_at -> BigInt,
         revoked -> Bool,
+        grant_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Refresh tokens by SHA-256 digest; one grant (family) per code redemption.
+    refresh_tokens (tenant_id, digest) {
+        tenant_id -> Text,
+        digest -> Binary,
+        grant_id -> Text,
+        client_id -> Text,
+        user_id -> Text,
+        session_id -> Text,
+        scope -> Text,
+        audience -> Text,
+        auth_time -> BigInt,
+        amr -> Text,
+        issued_at -> BigInt,
+        expires_at -> BigInt,
+        family_expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        revoked -> Bool,
     }
 }
 
@@ -132,5 +154,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     opaque_tokens,
     revoked_tokens,
     users,
-    consents
+    consents,
+    refresh_tokens
 );

@@ -12,9 +12,16 @@ use crate::tenant::CurrentTenant;
 
 /// `GET` either discovery location.
 pub async fn get_metadata(state: web::Data<AppState>, tenant: CurrentTenant) -> HttpResponse {
+    let snapshot = &tenant.snapshot;
+    let api_scopes = snapshot
+        .apis
+        .iter()
+        .flat_map(|api| api.scopes.iter().map(|s| s.name.clone()))
+        .collect();
     let metadata = ProviderMetadata::for_tenant(
-        &tenant.snapshot.tenant,
+        &snapshot.tenant,
         &state.platform.config.http.public_url,
+        api_scopes,
     );
     HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "public, max-age=60"))

@@ -78,7 +78,11 @@ pub async fn active_claims(
         let active = !revoked
             && claims.iss == issuer
             && claims.exp > now
-            && !snapshot.is_revoked(&claims.jti);
+            && !snapshot.is_revoked(&claims.jti)
+            && !claims
+                .gid
+                .as_deref()
+                .is_some_and(|gid| snapshot.is_revoked(&AccessTokenClaims::grant_key(gid)));
         active.then_some(claims)
     }))
 }

@@ -138,12 +138,7 @@ pub async fn authenticate(
     {
         return Err(TokenEndpointError::Throttled(retry_after));
     }
-    let client = match snapshot.cached_client(&id) {
-        Some(client) => Some(client),
-        None => idp::clients::find(&state.platform, snapshot.tenant.id, &id)
-            .await?
-            .map(|client| snapshot.cache_client(client)),
-    };
+    let client = crate::tenant::find_client(state, tenant, &id).await?;
     let Some(client) = client.filter(|c| c.enabled) else {
         // Same work as a known client, so timing does not reveal ids.
         if let Some(secret) = &presented.secret {

@@ -5,6 +5,7 @@
 //! tests run in parallel and repeatedly against the same services.
 
 pub mod binary;
+pub mod browser;
 pub mod oauth;
 pub mod proxy;
 pub mod raw_http;

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::domain::client::Client;
 use crate::domain::pkce::CodeChallenge;
 use crate::domain::policy::TenantPolicy;
@@ -14,7 +16,7 @@ use crate::domain::scope::OPENID;
 use crate::protocol::params::GrantType;
 
 /// `prompt` values (OIDC Core §3.1.2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Prompt {
     /// No UI: `login_required` / `consent_required` when UI would be needed.
     None,
@@ -25,7 +27,7 @@ pub enum Prompt {
 }
 
 /// A valid authorization request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthorizationRequest {
     /// The registered redirect URI the response goes to.
     pub redirect_uri: String,

@@ -24,6 +24,9 @@ fn client(confidential: bool, uris: &[&str]) -> Client {
             access_token_ttl_secs: None,
             access_token_alg: None,
             first_party: false,
+            id_token_alg: None,
+            post_logout_redirect_uris: vec![],
+            web_origins: vec![],
         },
         enabled: true,
     }

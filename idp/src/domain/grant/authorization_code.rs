@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::api::Api;
 use crate::domain::pkce::CodeChallenge;
+use crate::domain::scope;
 
 /// Everything a code is bound to (stored with the code, never sent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,8 +26,11 @@ pub struct CodeGrant {
     pub user_id: String,
     /// When the user authenticated (unix seconds).
     pub auth_time: i64,
-    /// The SSO session the code came from.
+    /// The SSO session the code came from (its public `sid`).
     pub session_id: String,
+    /// How the user authenticated (RFC 8176).
+    #[serde(default)]
+    pub amr: Vec<String>,
 }
 
 /// Why a code is not honoured. Each maps to `invalid_grant` (RFC 6749 §5.2).
@@ -73,6 +78,27 @@ impl CodeGrant {
     }
 }
 
+/// The audience of a user's access tokens: the API defining the first API
+/// scope granted, else the tenant's default API, else `fallback` (the
+/// userinfo endpoint, for tokens that only sign in).
+pub fn audience(apis: &[Api], scopes: &[String], fallback: &str) -> String {
+    let api_scope = scopes.iter().find(|s| scope::builtin(s).is_none());
+    api_scope
+        .and_then(|s| apis.iter().find(|api| api.defines(s)))
+        .or_else(|| apis.iter().find(|api| api.is_default))
+        .map_or_else(|| fallback.to_owned(), |api| api.identifier.clone())
+}
+
+/// Whether `verifier` proves a replayed code's `challenge` (both absent
+/// counts: a code issued without PKCE).
+pub fn proves(challenge: Option<&str>, verifier: Option<&str>) -> bool {
+    match (challenge, verifier) {
+        (Some(c), Some(v)) => CodeChallenge::stored(c.to_owned()).verify(v).is_ok(),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +117,7 @@ mod tests {
             user_id: "u".into(),
             auth_time: 0,
             session_id: "s".into(),
+            amr: vec!["pwd".into()],
         }
     }
 

@@ -25,6 +25,17 @@ pub struct AccessTokenClaims {
     pub client_id: String,
     /// Space-separated scopes.
     pub scope: String,
+    /// The grant a user token came from: revoking the grant (code replay,
+    /// refresh reuse, logout) revokes every token carrying its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gid: Option<String>,
+}
+
+impl AccessTokenClaims {
+    /// The revocation-list key of the grant `gid`.
+    pub fn grant_key(gid: &str) -> String {
+        format!("grant:{gid}")
+    }
 }
 
 /// Lifetime of `client`'s access tokens: its own, capped by the tenant's.

@@ -5,6 +5,7 @@ pub mod apis;
 pub mod changes;
 pub mod clients;
 pub mod consents;
+pub mod refresh_tokens;
 pub mod signing_keys;
 pub mod tenants;
 pub mod tokens;

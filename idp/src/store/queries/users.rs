@@ -50,3 +50,39 @@ pub fn find_by_login(
     })
     .transpose()
 }
+
+/// Sets when the user's sign-in lock ends (`None` unlocks).
+pub fn set_locked_until(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: &UserId,
+    until: Option<i64>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        dsl::users
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::id.eq(id.as_str())),
+    )
+    .set((dsl::locked_until.eq(until), dsl::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Enables or disables the user.
+pub fn set_enabled(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: &UserId,
+    enabled: bool,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        dsl::users
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::id.eq(id.as_str())),
+    )
+    .set((dsl::enabled.eq(enabled), dsl::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -1,0 +1,289 @@
+//! User grants: what one code redemption gave a client, carried on by a
+//! family of refresh tokens. Refresh tokens are durable, stored as digests,
+//! and rotated on every use by one conditional update; presenting a used one
+//! revokes the whole family and every access token that carries its grant id
+//! (RFC 9700 §4.14.2). Logout and a disabled user revoke their grants too.
+
+use crate::changes;
+use crate::crypto::{b64url, sha256};
+use crate::domain::policy::TenantPolicy;
+use crate::domain::token::access_token::AccessTokenClaims;
+use crate::ids::TenantId;
+use crate::platform::Platform;
+use crate::secret::{Secret, random_bytes};
+use crate::store::StoreError;
+use crate::store::models::token::RefreshTokenRow;
+use crate::store::queries::{refresh_tokens, tenants, tokens};
+
+/// What a grant holds: who granted what to whom, and how they signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserGrant {
+    /// The family id, carried as `gid` by every access token of the grant.
+    pub grant_id: String,
+    /// The client.
+    pub client_id: String,
+    /// The user (`sub`).
+    pub user_id: String,
+    /// The SSO session's public id.
+    pub sid: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// Audience of the grant's access tokens.
+    pub audience: String,
+    /// When the user authenticated.
+    pub auth_time: i64,
+    /// Authentication methods.
+    pub amr: Vec<String>,
+}
+
+impl UserGrant {
+    /// A fresh grant id.
+    pub fn new_id() -> String {
+        b64url(&random_bytes::<16>())
+    }
+
+    fn from_row(row: &RefreshTokenRow) -> Self {
+        Self {
+            grant_id: row.grant_id.clone(),
+            client_id: row.client_id.clone(),
+            user_id: row.user_id.clone(),
+            sid: row.session_id.clone(),
+            scopes: row
+                .scope
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            audience: row.audience.clone(),
+            auth_time: row.auth_time,
+            amr: row
+                .amr
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+/// Why a refresh token is not honoured; all but `Store` are `invalid_grant`.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    /// Unknown in this tenant, revoked or expired.
+    #[error("unknown, revoked or expired refresh token")]
+    Invalid,
+    /// Issued to another client: refused, and nothing is revoked.
+    #[error("refresh token issued to another client")]
+    ClientMismatch,
+    /// Already used: the family has been revoked.
+    #[error("refresh token reused; its grant is revoked")]
+    Reused,
+    /// The database failed; nothing changed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn digest(token: &str) -> Vec<u8> {
+    sha256(token.as_bytes()).to_vec()
+}
+
+fn new_row(
+    tenant: TenantId,
+    grant: &UserGrant,
+    token: &str,
+    now: i64,
+    expires_at: i64,
+    family_expires_at: i64,
+) -> RefreshTokenRow {
+    RefreshTokenRow {
+        tenant_id: tenant.to_string(),
+        digest: digest(token),
+        grant_id: grant.grant_id.clone(),
+        client_id: grant.client_id.clone(),
+        user_id: grant.user_id.clone(),
+        session_id: grant.sid.clone(),
+        scope: grant.scopes.join(" "),
+        audience: grant.audience.clone(),
+        auth_time: grant.auth_time,
+        amr: grant.amr.join(" "),
+        issued_at: now,
+        expires_at,
+        family_expires_at,
+        used_at: None,
+        revoked: false,
+    }
+}
+
+/// Issues the first refresh token of `grant`; durable once this returns.
+pub async fn issue(
+    platform: &Platform,
+    tenant: TenantId,
+    policy: &TenantPolicy,
+    grant: &UserGrant,
+) -> Result<Secret<String>, StoreError> {
+    let token = b64url(&random_bytes::<32>());
+    let now = platform.clock.now_secs();
+    let family_expires_at = now + policy.refresh_absolute_ttl_secs;
+    let expires_at = (now + policy.refresh_idle_ttl_secs).min(family_expires_at);
+    let row = new_row(tenant, grant, &token, now, expires_at, family_expires_at);
+    platform
+        .db
+        .transaction(move |conn| refresh_tokens::insert(conn, &row))
+        .await?;
+    Ok(Secret::new(token))
+}
+
+enum Rotation {
+    Rotated(Box<RefreshTokenRow>),
+    Invalid,
+    ClientMismatch,
+    Reused(String),
+}
+
+/// Rotates `token` presented by `client_id`: returns its successor and the
+/// grant. In one transaction the old token is marked used (if, and only if,
+/// it still was unused) and the new one stored. A used token revokes its
+/// family before the error is returned.
+pub async fn rotate(
+    platform: &Platform,
+    tenant: TenantId,
+    policy: &TenantPolicy,
+    token: &str,
+    client_id: &str,
+) -> Result<(Secret<String>, UserGrant), RefreshError> {
+    let old = digest(token);
+    let next = b64url(&random_bytes::<32>());
+    let now = platform.clock.now_secs();
+    let idle = policy.refresh_idle_ttl_secs;
+    let client = client_id.to_owned();
+    let successor = next.clone();
+    let outcome = platform
+        .db
+        .transaction(move |conn| {
+            let Some(row) = refresh_tokens::find(conn, tenant, &old)? else {
+                return Ok(Rotation::Invalid);
+            };
+            if row.client_id != client {
+                return Ok(Rotation::ClientMismatch);
+            }
+            if row.revoked || row.family_expires_at <= now || row.expires_at <= now {
+                return Ok(Rotation::Invalid);
+            }
+            if row.used_at.is_some() || !refresh_tokens::mark_used(conn, tenant, &old, now)? {
+                return Ok(Rotation::Reused(row.grant_id));
+            }
+            let grant = UserGrant::from_row(&row);
+            let expires_at = (now + idle).min(row.family_expires_at);
+            let fresh = new_row(
+                tenant,
+                &grant,
+                &successor,
+                now,
+                expires_at,
+                row.family_expires_at,
+            );
+            refresh_tokens::insert(conn, &fresh)?;
+            Ok(Rotation::Rotated(Box::new(fresh)))
+        })
+        .await?;
+    match outcome {
+        Rotation::Rotated(row) => Ok((Secret::new(next), UserGrant::from_row(&row))),
+        Rotation::Invalid => Err(RefreshError::Invalid),
+        Rotation::ClientMismatch => Err(RefreshError::ClientMismatch),
+        Rotation::Reused(grant_id) => {
+            revoke(platform, tenant, policy, vec![grant_id]).await?;
+            Err(RefreshError::Reused)
+        }
+    }
+}
+
+/// The live refresh token `token` of `tenant`, if any (for RFC 7009).
+pub async fn find_live(
+    platform: &Platform,
+    tenant: TenantId,
+    token: &str,
+) -> Result<Option<UserGrant>, StoreError> {
+    let digest = digest(token);
+    let now = platform.clock.now_secs();
+    let row = platform
+        .db
+        .run(move |conn| refresh_tokens::find(conn, tenant, &digest))
+        .await?;
+    Ok(row
+        .filter(|r| !r.revoked && r.family_expires_at > now)
+        .map(|r| UserGrant::from_row(&r)))
+}
+
+/// Revokes the grants: their refresh tokens and, through the revocation list,
+/// every access token carrying their ids. Durable once this returns; every
+/// process honours it within the change-propagation bound.
+pub async fn revoke(
+    platform: &Platform,
+    tenant: TenantId,
+    policy: &TenantPolicy,
+    grant_ids: Vec<String>,
+) -> Result<(), StoreError> {
+    if grant_ids.is_empty() {
+        return Ok(());
+    }
+    let now = platform.clock.now_secs();
+    // No access token of these grants outlives this: none is issued after.
+    let until = now + policy.access_token_ttl_secs;
+    for attempt in 0..2 {
+        let ids = grant_ids.clone();
+        let result = platform
+            .db
+            .transaction(move |conn| {
+                for id in &ids {
+                    refresh_tokens::revoke_grant(conn, tenant, id)?;
+                    tokens::insert_revoked(
+                        conn,
+                        tenant,
+                        &AccessTokenClaims::grant_key(id),
+                        until,
+                        now,
+                    )?;
+                }
+                tenants::touch(conn, tenant, now)
+            })
+            .await;
+        match result {
+            // A concurrent revocation of the same grant won the insert.
+            Err(StoreError::Conflict(_)) if attempt == 0 => continue,
+            other => other?,
+        }
+        break;
+    }
+    changes::announce(platform, tenant).await;
+    Ok(())
+}
+
+/// Revokes the grants bound to the SSO session `sid` (logout).
+pub async fn revoke_session(
+    platform: &Platform,
+    tenant: TenantId,
+    policy: &TenantPolicy,
+    sid: &str,
+) -> Result<(), StoreError> {
+    let sid = sid.to_owned();
+    let ids = platform
+        .db
+        .run(move |conn| refresh_tokens::grants_of_session(conn, tenant, &sid))
+        .await?;
+    revoke(platform, tenant, policy, ids).await
+}
+
+/// Revokes every grant of the user (disabled, password reset).
+pub async fn revoke_user(
+    platform: &Platform,
+    tenant: TenantId,
+    policy: &TenantPolicy,
+    user_id: &str,
+) -> Result<(), StoreError> {
+    let user = user_id.to_owned();
+    let ids = platform
+        .db
+        .run(move |conn| refresh_tokens::grants_of_user(conn, tenant, &user))
+        .await?;
+    revoke(platform, tenant, policy, ids).await
+}

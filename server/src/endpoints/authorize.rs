@@ -1,0 +1,81 @@
+//! The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2), GET and
+//! POST. The client and redirect URI are checked first: if either is bad the
+//! user sees an error page and is never redirected; later errors go back to
+//! the client with `state` and `iss` (RFC 9207). No CORS here.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{HttpRequest, HttpResponse, web};
+use idp::domain::authorize::{AuthorizeOutcome, Params, error_redirect_url, validate};
+use idp::ids::ClientId;
+
+use crate::flow::{self, found};
+use crate::hosted::error::PageError;
+use crate::hosted::render::error_page;
+use crate::state::AppState;
+use crate::tenant;
+
+/// `GET /t/{slug}/authorize`.
+pub async fn get_authorize(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let params = parse(req.query_string().as_bytes());
+    authorize(&req, &state, &slug, params).await
+}
+
+/// `POST /t/{slug}/authorize` with a form body (OIDC Core §3.1.2.1).
+pub async fn post_authorize(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let is_form = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(PageError::BadRequest(
+            "The sign-in request must be sent as a form.",
+        ));
+    }
+    authorize(&req, &state, &slug, parse(&body)).await
+}
+
+fn parse(bytes: &[u8]) -> Params {
+    Params::from_pairs(url::form_urlencoded::parse(bytes).into_owned())
+}
+
+async fn authorize(
+    req: &HttpRequest,
+    state: &AppState,
+    slug: &str,
+    params: Params,
+) -> Result<HttpResponse, PageError> {
+    let tenant = tenant::resolve(state, slug).await?;
+    let snapshot = &tenant.snapshot;
+    let client = match params.first("client_id") {
+        Some(id) => tenant::find_client(state, &tenant, &ClientId::new(id)).await?,
+        None => None,
+    };
+    match validate(&params, client.as_deref(), &snapshot.tenant.policy) {
+        AuthorizeOutcome::ErrorPage(message) => Ok(error_page(
+            StatusCode::BAD_REQUEST,
+            &snapshot.tenant.display_name,
+            message,
+        )),
+        AuthorizeOutcome::Redirect(redirect) => {
+            let url = error_redirect_url(&redirect, &flow::issuer(state, &tenant)).ok_or(
+                PageError::Internal("registered redirect URI does not parse".into()),
+            )?;
+            Ok(found(&url))
+        }
+        AuthorizeOutcome::Valid(request) => match client {
+            Some(client) => flow::proceed(state, &tenant, &client, request, req).await,
+            None => Err(PageError::Internal("valid request without a client".into())),
+        },
+    }
+}
