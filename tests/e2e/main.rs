@@ -4,8 +4,11 @@
 mod support;
 
 mod actors;
+mod authorize;
+mod browser_flow;
 mod browser_smoke;
 mod changes;
+mod code_grant;
 mod codes;
 mod consents;
 mod discovery;
@@ -13,10 +16,16 @@ mod durability;
 mod faults;
 mod introspect;
 mod jwks;
+mod lockout;
+mod logout;
 mod migrations;
+mod pages;
 mod persistence;
+mod refresh;
 mod sessions;
+mod signin;
 mod smoke;
 mod tenancy;
 mod token;
+mod userinfo;
 mod users;

@@ -24,6 +24,8 @@ use crate::tenant::CurrentTenant;
 pub struct AuthenticatedClient {
     /// The client.
     pub client: Arc<Client>,
+    /// Its brute-force throttling key (client and source address).
+    pub throttle_key: String,
 }
 
 const FAILED: TokenError = TokenError::new(
@@ -162,7 +164,10 @@ pub async fn authenticate(
             return Err(failed());
         }
     }
-    Ok(AuthenticatedClient { client })
+    Ok(AuthenticatedClient {
+        client,
+        throttle_key,
+    })
 }
 
 #[cfg(test)]

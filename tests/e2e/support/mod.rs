@@ -9,6 +9,7 @@ pub mod browser;
 pub mod oauth;
 pub mod proxy;
 pub mod raw_http;
+pub mod signin;
 
 use std::net::TcpListener;
 use std::path::PathBuf;

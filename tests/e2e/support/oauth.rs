@@ -21,6 +21,8 @@ pub struct Creds {
 pub enum Auth<'a> {
     Basic(&'a Creds),
     Post(&'a Creds),
+    /// A public client: `client_id` in the body, no secret.
+    PublicId(&'a str),
     None,
 }
 
@@ -99,6 +101,7 @@ impl TestServer {
                 form.push(("client_id", &creds.id));
                 form.push(("client_secret", &creds.secret));
             }
+            Auth::PublicId(id) => form.push(("client_id", id)),
             Auth::None => {}
         }
         let response = request.form(&form).send().await.expect("sent");

@@ -15,6 +15,7 @@ use idp::protocol::error::TokenErrorCode;
 use crate::errors::TokenEndpointError;
 use crate::extract::client_auth::authenticate;
 use crate::extract::form::OAuthForm;
+use crate::issue::TokenResponse;
 use crate::state::AppState;
 use crate::tenant::CurrentTenant;
 
@@ -38,9 +39,13 @@ pub async fn post_token(
             client_credentials::grant(&state, &tenant, client, &form).await?
         }
         Some("authorization_code") => {
-            authorization_code::grant(&state, &tenant, client, &form).await?
+            let result = authorization_code::grant(&state, &tenant, client, &form).await;
+            counted(&state, &tenant, &caller.throttle_key, result).await?
         }
-        Some("refresh_token") => refresh_token::grant(&state, &tenant, client, &form).await?,
+        Some("refresh_token") => {
+            let result = refresh_token::grant(&state, &tenant, client, &form).await;
+            counted(&state, &tenant, &caller.throttle_key, result).await?
+        }
         Some(_) => {
             return Err(TokenEndpointError::new(
                 TokenErrorCode::UnsupportedGrantType,
@@ -49,4 +54,23 @@ pub async fn post_token(
         }
     };
     Ok(response.into_response())
+}
+
+/// Counts an `invalid_grant` towards the caller's throttle, so guessing codes
+/// or refresh tokens ends in 429 like guessing secrets (RFC 6819 §5.1.4.2.4).
+async fn counted(
+    state: &AppState,
+    tenant: &CurrentTenant,
+    throttle_key: &str,
+    result: Result<TokenResponse, TokenEndpointError>,
+) -> Result<TokenResponse, TokenEndpointError> {
+    if let Err(TokenEndpointError::Protocol { error, .. }) = &result
+        && error.code == TokenErrorCode::InvalidGrant
+    {
+        state
+            .throttle
+            .record_failure(&state.platform, tenant.snapshot.tenant.id, throttle_key)
+            .await;
+    }
+    result
 }
