@@ -12,7 +12,7 @@ use crate::domain::tenant::{NewTenant, Tenant};
 use crate::ids::{TenantId, TenantSlug};
 use crate::platform::Platform;
 use crate::store::StoreError;
-use crate::store::queries::{apis, signing_keys, tenants, tokens};
+use crate::store::queries::{apis, clients, signing_keys, tenants, tokens};
 
 /// Why a tenant operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +110,8 @@ pub struct TenantState {
     pub apis: Vec<Api>,
     /// Revoked token ids that have not expired, with their expiry.
     pub revoked: HashMap<String, i64>,
+    /// Browser origins its clients registered (CORS).
+    pub web_origins: std::collections::HashSet<String>,
 }
 
 /// Reads the state of the tenant with `slug`, if it exists. `known_keys`, the
@@ -133,11 +135,13 @@ pub async fn load_state(
             let revoked = tokens::live_revocations(conn, tenant.id, now)?
                 .into_iter()
                 .collect();
+            let web_origins = clients::web_origins(conn, tenant.id)?;
             Ok(Some(TenantState {
                 tenant,
                 keys,
                 apis,
                 revoked,
+                web_origins,
             }))
         })
         .await

@@ -9,6 +9,7 @@
 //! - [`actors`]: who owns what, per process and per tenant.
 //! - [`endpoints`]: one file per protocol endpoint.
 //! - [`errors`]: errors to HTTP responses, in one place.
+//! - [`cors`]: CORS for browser apps on token, userinfo, revoke and JWKS.
 //! - [`extract`]: OAuth form bodies and client authentication.
 //! - [`issue`]: access-token issuance; [`opaque_writer`] batches opaque-token writes.
 //! - [`throttle`]: brute-force throttling of client authentication;
@@ -20,6 +21,7 @@
 pub mod actors;
 pub mod app;
 pub mod boot;
+pub mod cors;
 pub mod demo;
 pub mod endpoints;
 pub mod errors;

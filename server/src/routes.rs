@@ -1,6 +1,10 @@
 //! The one route table: every URL the server answers.
 
+use actix_web::middleware::from_fn;
 use actix_web::web;
+
+use crate::cors::cors;
+use crate::hosted::error::PageError;
 
 use crate::endpoints::{
     authorize, consent, demo_callback, discovery, health, introspect, jwks, login, logout, revoke,
@@ -29,19 +33,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/.well-known/openid-configuration",
                     web::get().to(discovery::get_metadata),
                 )
-                .route("/jwks.json", web::get().to(jwks::get_jwks))
+                .service(
+                    web::resource("/jwks.json")
+                        .wrap(from_fn(cors))
+                        .route(web::get().to(jwks::get_jwks)),
+                )
                 .route("/authorize", web::get().to(authorize::get_authorize))
                 .route("/authorize", web::post().to(authorize::post_authorize))
-                .route("/login", web::get().to(login::get_login))
-                .route("/login", web::post().to(login::post_login))
-                .route("/consent", web::get().to(consent::get_consent))
-                .route("/consent", web::post().to(consent::post_consent))
+                .service(
+                    web::resource("/login")
+                        .app_data(page_form())
+                        .app_data(page_query())
+                        .route(web::get().to(login::get_login))
+                        .route(web::post().to(login::post_login)),
+                )
+                .service(
+                    web::resource("/consent")
+                        .app_data(page_form())
+                        .app_data(page_query())
+                        .route(web::get().to(consent::get_consent))
+                        .route(web::post().to(consent::post_consent)),
+                )
                 .route("/logout", web::get().to(logout::get_logout))
                 .route("/logout", web::post().to(logout::post_logout))
-                .route("/userinfo", web::get().to(userinfo::userinfo))
-                .route("/userinfo", web::post().to(userinfo::userinfo))
+                .service(
+                    web::resource("/userinfo")
+                        .wrap(from_fn(cors))
+                        .route(web::get().to(userinfo::userinfo))
+                        .route(web::post().to(userinfo::userinfo)),
+                )
                 .service(
                     web::resource("/token")
+                        .wrap(from_fn(cors))
                         .route(web::post().to(token::post_token))
                         .default_service(web::to(post_only)),
                 )
@@ -52,9 +75,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/revoke")
+                        .wrap(from_fn(cors))
                         .route(web::post().to(revoke::post_revoke))
                         .default_service(web::to(post_only)),
                 ),
         )
         .default_service(web::to(no_route));
+}
+
+/// Malformed page forms get the readable error page, not a JSON error.
+fn page_form() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(16 * 1024)
+        .error_handler(|_, _| {
+            PageError::BadRequest("The form could not be read. Go back and try again.").into()
+        })
+}
+
+/// Page URLs without their `interaction` get the readable error page.
+fn page_query() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|_, _| {
+        PageError::BadRequest(
+            "This link is incomplete. Go back to the application and start again.",
+        )
+        .into()
+    })
 }

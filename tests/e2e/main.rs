@@ -11,6 +11,7 @@ mod changes;
 mod code_grant;
 mod codes;
 mod consents;
+mod cors;
 mod discovery;
 mod durability;
 mod faults;

@@ -107,3 +107,20 @@ pub fn rotate_secret(
         .execute(conn)?;
     Ok(())
 }
+
+/// Browser origins registered by the enabled clients of `tenant` (CORS).
+pub fn web_origins(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let settings: Vec<String> = dsl::clients
+        .filter(dsl::tenant_id.eq(tenant.to_string()))
+        .filter(dsl::enabled.eq(true))
+        .select(dsl::settings)
+        .load(conn)?;
+    Ok(settings
+        .iter()
+        .filter_map(|json| serde_json::from_str::<crate::domain::client::ClientSettings>(json).ok())
+        .flat_map(|s| s.web_origins)
+        .collect())
+}

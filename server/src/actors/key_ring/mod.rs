@@ -46,6 +46,7 @@ impl KeyRingActor {
                 Arc::clone(&current.keys),
                 Arc::clone(&current.apis),
                 Arc::clone(&current.revoked),
+                Arc::clone(&current.web_origins),
                 now,
             ));
         }

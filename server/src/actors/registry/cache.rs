@@ -2,7 +2,7 @@
 //! written only by the registry. A context holds the current snapshot (tenant
 //! row, key ring, JWKS document), swapped whole on reload.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -69,6 +69,8 @@ pub struct TenantSnapshot {
     pub apis: Arc<Vec<Api>>,
     /// Revoked token ids (with their expiry) that have not expired.
     pub revoked: Arc<HashMap<String, i64>>,
+    /// Browser origins the tenant's clients registered (CORS).
+    pub web_origins: Arc<HashSet<String>>,
     clients: RwLock<HashMap<ClientId, Arc<Client>>>,
 }
 
@@ -80,6 +82,7 @@ impl TenantSnapshot {
             state.keys,
             Arc::new(state.apis),
             Arc::new(state.revoked),
+            Arc::new(state.web_origins),
             now,
         )
     }
@@ -90,6 +93,7 @@ impl TenantSnapshot {
         keys: Arc<KeyRing>,
         apis: Arc<Vec<Api>>,
         revoked: Arc<HashMap<String, i64>>,
+        web_origins: Arc<HashSet<String>>,
         now: i64,
     ) -> Self {
         let jwks = Jwks::build(&keys, now);
@@ -99,6 +103,7 @@ impl TenantSnapshot {
             jwks,
             apis,
             revoked,
+            web_origins,
             clients: RwLock::default(),
         }
     }
