@@ -72,14 +72,7 @@ pub async fn current_session(
     let Some(cookie) = req.cookie(&name).map(|c| c.value().to_owned()) else {
         return Ok(None);
     };
-    let snapshot = &tenant.snapshot;
-    let session = idp::sessions::touch(
-        &state.platform,
-        snapshot.tenant.id,
-        &snapshot.tenant.policy,
-        &cookie,
-    )
-    .await?;
+    let session = crate::sso::resume(tenant, &cookie).await?;
     Ok(session.map(|s| (cookie, s)))
 }
 

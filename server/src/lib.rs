@@ -15,7 +15,8 @@
 //! - [`throttle`]: brute-force throttling of client authentication;
 //!   [`login_guard`]: of the hosted login (lockout).
 //! - [`hosted`]: hosted-page templates, headers, cookies and interactions;
-//!   [`flow`]: the sign-in flow from a valid authorization request to a code.
+//!   [`flow`]: the sign-in flow from a valid authorization request to a code;
+//!   [`sso`]: SSO sessions through the tenant's session actor.
 //! - [`demo`]: the demo tenant and the start-up banner of the first command.
 
 pub mod actors;
@@ -32,6 +33,7 @@ pub mod issue;
 pub mod login_guard;
 pub mod opaque_writer;
 pub mod routes;
+pub mod sso;
 pub mod state;
 pub mod tenant;
 pub mod throttle;

@@ -6,6 +6,9 @@ use idp::clock::Clock;
 
 use crate::support::{DataDir, TestServer, eventually, test_config};
 
+/// A key ring actor and a session actor per tenant.
+const PER_TENANT: usize = 2;
+
 #[actix_rt::test]
 async fn idle_tenant_actors_stop_and_restart_on_use() {
     let data = DataDir::new();
@@ -26,7 +29,7 @@ async fn idle_tenant_actors_stop_and_restart_on_use() {
         let path = format!("/t/{}/jwks.json", tenant.slug);
         assert_eq!(server.get(&path).await.status(), 200);
     }
-    assert_eq!(gauge.get(), baseline + 3);
+    assert_eq!(gauge.get(), baseline + 3 * PER_TENANT);
     assert_eq!(server.running.state.tenants.len(), 3);
 
     clock.advance(Duration::from_secs(61));
@@ -40,7 +43,7 @@ async fn idle_tenant_actors_stop_and_restart_on_use() {
     // First use after idling starts them again.
     let path = format!("/t/{}/jwks.json", tenants[0].slug);
     assert_eq!(server.get(&path).await.status(), 200);
-    assert_eq!(gauge.get(), baseline + 1);
+    assert_eq!(gauge.get(), baseline + PER_TENANT);
 }
 
 #[actix_rt::test]
@@ -59,6 +62,10 @@ async fn a_tenant_in_use_is_not_stopped() {
         clock.advance(Duration::from_secs(40));
         assert_eq!(server.get(&path).await.status(), 200);
         tokio::time::sleep(Duration::from_millis(120)).await;
-        assert_eq!(gauge.get(), baseline + 1, "used within the timeout: kept");
+        assert_eq!(
+            gauge.get(),
+            baseline + PER_TENANT,
+            "used within the timeout: kept"
+        );
     }
 }

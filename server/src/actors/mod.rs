@@ -1,17 +1,21 @@
-//! Who owns what. Actors own state and do no I/O: request tasks read the
-//! database and Redis and send actors only the resulting state change.
-//! Correctness never rests on a mailbox (single use is atomic in the store).
+//! Who owns what. The registry and key ring actors own in-memory state and do
+//! no I/O: request tasks read the database and Redis and send them only the
+//! resulting state change. The session actor's store calls run as futures, off
+//! its mailbox. Correctness never rests on a mailbox (single use is atomic in
+//! the store).
 //!
 //! | actor | scope | owns | messages |
 //! |---|---|---|---|
 //! | [`registry::TenantRegistry`] | one per process | the tenant cache (slug → context), idle shutdown, fan-out of change notifications | `InstallTenant`, `ApplyChange` |
 //! | [`key_ring::KeyRingActor`] | one per tenant | the key schedule: re-derives the published and signing keys as activation and retirement times pass; not signing, which runs in request tasks with the shared ring | `StopTenantActor` |
+//! | [`sessions::SessionActor`] | one per tenant | the SSO session lifecycle: start at login (fresh id), resume (idle expiry), end at logout with the refresh tokens bound to the session; store calls run as futures off the mailbox | `StartSession`, `ResumeSession`, `EndSession`, `StopTenantActor` |
 //!
-//! Per-tenant actors start when a tenant is first used and stop when it has
+//! Per-tenant actors (two per tenant) start when a tenant is first used and stop when it has
 //! been idle for `tenancy.idle_timeout_secs`; [`ActorGauge`] counts them.
 
 pub mod key_ring;
 pub mod registry;
+pub mod sessions;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -169,17 +169,9 @@ pub async fn post_login(
     // A fresh session id at every login; the previous session ends.
     let policy = cookie_policy(&state);
     let cookie_name = policy.session_name(&snapshot.tenant.slug);
-    if let Some(old) = req.cookie(&cookie_name) {
-        idp::sessions::end(platform, snapshot.tenant.id, old.value()).await?;
-    }
-    let (cookie, session) = idp::sessions::start(
-        platform,
-        snapshot.tenant.id,
-        &snapshot.tenant.policy,
-        user.id.as_str(),
-        vec!["pwd".to_owned()],
-    )
-    .await?;
+    let replaces = req.cookie(&cookie_name).map(|c| c.value().to_owned());
+    let (cookie, session) =
+        crate::sso::start(&tenant, user.id.as_str(), vec!["pwd".to_owned()], replaces).await?;
     // The interaction is spent: a second post of this form does nothing.
     interaction::take(platform, snapshot.tenant.id, &form.interaction).await?;
     pending.user_id = Some(user.id.as_str().to_owned());

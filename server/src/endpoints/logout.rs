@@ -140,14 +140,7 @@ async fn finish(
     let snapshot = &tenant.snapshot;
     let policy = cookie_policy(state);
     if let Some((cookie, session)) = &session {
-        idp::sessions::end(&state.platform, snapshot.tenant.id, cookie).await?;
-        idp::grants::revoke_session(
-            &state.platform,
-            snapshot.tenant.id,
-            &snapshot.tenant.policy,
-            &session.sid,
-        )
-        .await?;
+        crate::sso::end(tenant, cookie, session).await?;
         apply_locally(state, snapshot.tenant.id).await?;
     }
     let mut response = match target {

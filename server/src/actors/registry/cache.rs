@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+
+use actix::Addr;
 
 use arc_swap::ArcSwap;
 use idp::crypto::keys::KeyRing;
@@ -13,6 +15,8 @@ use idp::domain::client::Client;
 use idp::domain::tenant::Tenant;
 use idp::ids::{ClientId, TenantId, TenantSlug};
 use idp::tenants::TenantState;
+
+use crate::actors::sessions::SessionActor;
 
 /// The JWKS document of a tenant, serialized once per change.
 #[derive(Debug, Clone)]
@@ -143,6 +147,7 @@ pub struct TenantContext {
     snapshot: ArcSwap<TenantSnapshot>,
     stale: AtomicBool,
     last_used_ms: AtomicI64,
+    sessions: OnceLock<Addr<SessionActor>>,
 }
 
 impl TenantContext {
@@ -153,7 +158,17 @@ impl TenantContext {
             snapshot: ArcSwap::from_pointee(snapshot),
             stale: AtomicBool::new(false),
             last_used_ms: AtomicI64::new(now_ms),
+            sessions: OnceLock::new(),
         }
+    }
+
+    /// The tenant's session actor (set when the registry starts it).
+    pub fn sessions(&self) -> Option<&Addr<SessionActor>> {
+        self.sessions.get()
+    }
+
+    pub(super) fn set_sessions(&self, addr: Addr<SessionActor>) {
+        let _ = self.sessions.set(addr);
     }
 
     /// The current snapshot.

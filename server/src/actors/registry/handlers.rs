@@ -8,6 +8,7 @@ use idp::changes::Change;
 use super::messages::{ApplyChange, InstallTenant};
 use super::{TenantContext, TenantRegistry, TenantSnapshot};
 use crate::actors::key_ring::KeyRingActor;
+use crate::actors::sessions::SessionActor;
 
 impl Handler<InstallTenant> for TenantRegistry {
     type Result = Arc<TenantContext>;
@@ -29,12 +30,17 @@ impl Handler<InstallTenant> for TenantRegistry {
             // The slug now belongs to another tenant id.
             self.stop_actors(replaced.id);
         }
-        let actor = KeyRingActor::new(
+        let key_ring = KeyRingActor::new(
             Arc::clone(&context),
             self.platform.clock.clone(),
             self.gauge.clone(),
-        );
-        self.actors.insert(context.id, actor.start());
+        )
+        .start();
+        let sessions =
+            SessionActor::new(context.id, self.platform.clone(), self.gauge.clone()).start();
+        context.set_sessions(sessions.clone());
+        self.actors
+            .insert(context.id, super::TenantActors { key_ring, sessions });
         context
     }
 }

@@ -18,13 +18,27 @@ pub use self::cache::{Jwks, TenantCache, TenantContext, TenantSnapshot};
 pub use self::messages::{ApplyChange, InstallTenant};
 use crate::actors::ActorGauge;
 use crate::actors::key_ring::{KeyRingActor, StopTenantActor};
+use crate::actors::sessions::SessionActor;
 
 /// The per-process tenant registry.
 pub struct TenantRegistry {
     platform: Platform,
     cache: Arc<TenantCache>,
     gauge: ActorGauge,
-    actors: HashMap<TenantId, Addr<KeyRingActor>>,
+    actors: HashMap<TenantId, TenantActors>,
+}
+
+/// The actors of one tenant.
+struct TenantActors {
+    key_ring: Addr<KeyRingActor>,
+    sessions: Addr<SessionActor>,
+}
+
+impl TenantActors {
+    fn stop(&self) {
+        self.key_ring.do_send(StopTenantActor);
+        self.sessions.do_send(StopTenantActor);
+    }
 }
 
 impl TenantRegistry {
@@ -50,8 +64,8 @@ impl TenantRegistry {
     }
 
     fn stop_actors(&mut self, tenant: TenantId) {
-        if let Some(addr) = self.actors.remove(&tenant) {
-            addr.do_send(StopTenantActor);
+        if let Some(actors) = self.actors.remove(&tenant) {
+            actors.stop();
         }
     }
 }
@@ -65,8 +79,8 @@ impl Actor for TenantRegistry {
     }
 
     fn stopping(&mut self, _: &mut Self::Context) -> actix::Running {
-        for (_, addr) in self.actors.drain() {
-            addr.do_send(StopTenantActor);
+        for (_, actors) in self.actors.drain() {
+            actors.stop();
         }
         actix::Running::Stop
     }

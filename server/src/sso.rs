@@ -1,0 +1,64 @@
+//! Requests' access to SSO sessions: every start, resume and end goes to the
+//! tenant's [`SessionActor`](crate::actors::sessions::SessionActor).
+
+use idp::secret::Secret;
+use idp::sessions::Session;
+
+use crate::actors::sessions::{EndSession, ResumeSession, StartSession};
+use crate::hosted::error::PageError;
+use crate::tenant::CurrentTenant;
+
+fn actor(
+    tenant: &CurrentTenant,
+) -> Result<&actix::Addr<crate::actors::sessions::SessionActor>, PageError> {
+    tenant
+        .context
+        .sessions()
+        .ok_or_else(|| PageError::Unavailable("tenant session actor not started".into()))
+}
+
+fn mailbox(e: actix::MailboxError) -> PageError {
+    PageError::Unavailable(format!("session actor: {e}"))
+}
+
+/// The live session behind `cookie`, its idle expiry moved forward.
+pub async fn resume(tenant: &CurrentTenant, cookie: &str) -> Result<Option<Session>, PageError> {
+    Ok(actor(tenant)?
+        .send(ResumeSession {
+            policy: tenant.snapshot.tenant.policy.clone(),
+            cookie: cookie.to_owned(),
+        })
+        .await
+        .map_err(mailbox)??)
+}
+
+/// Starts a session for `user_id`, ending the one behind `replaces`.
+pub async fn start(
+    tenant: &CurrentTenant,
+    user_id: &str,
+    amr: Vec<String>,
+    replaces: Option<String>,
+) -> Result<(Secret<String>, Session), PageError> {
+    Ok(actor(tenant)?
+        .send(StartSession {
+            policy: tenant.snapshot.tenant.policy.clone(),
+            user_id: user_id.to_owned(),
+            amr,
+            replaces,
+        })
+        .await
+        .map_err(mailbox)??)
+}
+
+/// Ends the session behind `cookie` and the refresh tokens bound to it.
+pub async fn end(tenant: &CurrentTenant, cookie: &str, session: &Session) -> Result<(), PageError> {
+    actor(tenant)?
+        .send(EndSession {
+            policy: tenant.snapshot.tenant.policy.clone(),
+            cookie: cookie.to_owned(),
+            sid: session.sid.clone(),
+        })
+        .await
+        .map_err(mailbox)?
+        .map_err(|e| PageError::Unavailable(e.to_string()))
+}
