@@ -13,7 +13,10 @@ async fn preflight(server: &TestServer, path: &str, origin: &str) -> reqwest::Re
         .request(reqwest::Method::OPTIONS, format!("{}{path}", server.url))
         .header("origin", origin)
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "authorization, content-type")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
         .send()
         .await
         .expect("sent")
