@@ -11,7 +11,7 @@ use crate::endpoints::{
     token, userinfo,
 };
 use crate::errors::{no_route, post_only};
-use crate::hosted::render::stylesheet;
+use crate::hosted::render::{branding, stylesheet};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .wrap(from_fn(cors))
                         .route(web::get().to(jwks::get_jwks)),
                 )
+                .route("/branding.css", web::get().to(branding))
                 .route("/authorize", web::get().to(authorize::get_authorize))
                 .route("/authorize", web::post().to(authorize::post_authorize))
                 .service(

@@ -769,3 +769,53 @@ async fn passwords_are_stored_as_argon2id() {
     assert!(hash.starts_with("$argon2id$"), "WEB-11: {hash}");
     assert!(!hash.contains(PASSWORD), "WEB-11");
 }
+
+#[actix_rt::test]
+async fn pages_carry_the_tenants_branding() {
+    let server = TestServer::start().await;
+    let setup = server.web_setup().await;
+    let policy = idp::domain::policy::TenantPolicy {
+        branding: idp::domain::policy::Branding {
+            accent_color: Some("#0a7d4f".into()),
+        },
+        ..setup.tenant.policy.clone()
+    };
+    idp::tenants::update_policy(server.platform(), setup.tenant.id, policy.clone())
+        .await
+        .expect("policy saved");
+    let css_path = format!("/t/{}/branding.css", setup.tenant.slug);
+    crate::support::eventually(
+        std::time::Duration::from_secs(3),
+        "the branding is served",
+        || async {
+            let body = server.get(&css_path).await.text().await.unwrap_or_default();
+            body.contains("#0a7d4f")
+        },
+    )
+    .await;
+    let browser = server.browser();
+    let location = to_login(&browser, &setup.tenant, &params(&setup.client.id, "openid")).await;
+    let page = browser.get(&location).await;
+    // Attribute values are entity-escaped (`&#x2F;` for `/`).
+    let escaped = css_path.replace('/', "&#x2F;");
+    assert!(
+        page.body.contains(&escaped),
+        "login page links the branding"
+    );
+    assert!(page.body.contains("Test tenant"), "and names the tenant");
+    // A colour that could break out of the stylesheet is refused.
+    for bad in ["red;}body{display:none", "#12345", "#zzzzzz"] {
+        let policy = idp::domain::policy::TenantPolicy {
+            branding: idp::domain::policy::Branding {
+                accent_color: Some(bad.into()),
+            },
+            ..policy.clone()
+        };
+        assert!(
+            idp::tenants::update_policy(server.platform(), setup.tenant.id, policy)
+                .await
+                .is_err(),
+            "{bad}"
+        );
+    }
+}

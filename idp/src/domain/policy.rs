@@ -37,6 +37,25 @@ pub struct TenantPolicy {
     pub access_token_alg: SigningAlg,
     /// Algorithm of ID tokens. Default RS256 (OIDC Core §15.1).
     pub id_token_alg: SigningAlg,
+    /// How the hosted pages look.
+    pub branding: Branding,
+}
+
+/// Branding of the hosted pages (the tenant's display name is the title).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Branding {
+    /// Accent colour of headings and buttons, `#rrggbb`.
+    pub accent_color: Option<String>,
+}
+
+impl Branding {
+    /// Whether the values are safe to put in a stylesheet.
+    pub fn is_valid(&self) -> bool {
+        self.accent_color.as_deref().is_none_or(|c| {
+            c.len() == 7 && c.starts_with('#') && c.bytes().skip(1).all(|b| b.is_ascii_hexdigit())
+        })
+    }
 }
 
 impl Default for TenantPolicy {
@@ -60,6 +79,7 @@ impl Default for TenantPolicy {
             require_pkce_for_confidential: true,
             access_token_alg: SigningAlg::ES256,
             id_token_alg: SigningAlg::RS256,
+            branding: Branding::default(),
         }
     }
 }
@@ -116,6 +136,13 @@ impl TenantPolicy {
             if value < min || value > max {
                 return Err(PolicyError { field, min, max });
             }
+        }
+        if !self.branding.is_valid() {
+            return Err(PolicyError {
+                field: "branding.accent_color",
+                min: 0,
+                max: 0,
+            });
         }
         Ok(())
     }

@@ -64,7 +64,7 @@ async fn authorize(
     match validate(&params, client.as_deref(), &snapshot.tenant.policy) {
         AuthorizeOutcome::ErrorPage(message) => Ok(error_page(
             StatusCode::BAD_REQUEST,
-            &snapshot.tenant.display_name,
+            &snapshot.tenant,
             message,
         )),
         AuthorizeOutcome::Redirect(redirect) => {

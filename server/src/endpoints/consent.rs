@@ -113,19 +113,17 @@ pub async fn get_consent(
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_default();
-    Ok(Page::new(
-        "consent.html",
-        "Allow access",
-        &snapshot.tenant.display_name,
+    Ok(
+        Page::for_tenant("consent.html", "Allow access", &snapshot.tenant)
+            .with("action", format!("{}/consent", flow::page_base(&tenant)))
+            .with("client_name", &client.name)
+            .with("redirect_host", redirect_host)
+            .with("user_label", user_label)
+            .with("scopes", scopes)
+            .with("interaction", &query.interaction)
+            .with("csrf", &pending.csrf)
+            .response(),
     )
-    .with("action", format!("{}/consent", flow::page_base(&tenant)))
-    .with("client_name", &client.name)
-    .with("redirect_host", redirect_host)
-    .with("user_label", user_label)
-    .with("scopes", scopes)
-    .with("interaction", &query.interaction)
-    .with("csrf", &pending.csrf)
-    .response())
 }
 
 /// `POST /t/{slug}/consent`.

@@ -62,17 +62,13 @@ fn login_page(
     login: &str,
     error: Option<&str>,
 ) -> Page {
-    Page::new(
-        "login.html",
-        "Sign in",
-        &tenant.snapshot.tenant.display_name,
-    )
-    .with("action", format!("{}/login", flow::page_base(tenant)))
-    .with("client_name", client_name)
-    .with("interaction", id)
-    .with("csrf", &pending.csrf)
-    .with("login_hint", login)
-    .with("error", error)
+    Page::for_tenant("login.html", "Sign in", &tenant.snapshot.tenant)
+        .with("action", format!("{}/login", flow::page_base(tenant)))
+        .with("client_name", client_name)
+        .with("interaction", id)
+        .with("csrf", &pending.csrf)
+        .with("login_hint", login)
+        .with("error", error)
 }
 
 /// `GET /t/{slug}/login?interaction=…`.

@@ -58,7 +58,7 @@ async fn logout(
     posted: bool,
 ) -> Result<HttpResponse, PageError> {
     let tenant = tenant::resolve(state, slug).await?;
-    let name = &tenant.snapshot.tenant.display_name;
+    let name = &tenant.snapshot.tenant;
     let bad = |message: &str| Ok(error_page(StatusCode::BAD_REQUEST, name, message));
     let session = flow::current_session(state, &tenant, req).await?;
     let hint = match params.first("id_token_hint") {
@@ -120,7 +120,7 @@ async fn logout(
             }
             finish(state, &tenant, Some((cookie, session)), None, None).await
         }
-        Some((_, session)) => Ok(Page::new("logout.html", "Sign out", name)
+        Some((_, session)) => Ok(Page::for_tenant("logout.html", "Sign out", name)
             .with("action", format!("{}/logout", flow::page_base(&tenant)))
             .with("csrf", &session.csrf)
             .with("state", Option::<String>::None)
@@ -152,12 +152,7 @@ async fn finish(
             }
             found(url.as_str())
         }
-        None => Page::new(
-            "logged_out.html",
-            "Signed out",
-            &snapshot.tenant.display_name,
-        )
-        .response(),
+        None => Page::for_tenant("logged_out.html", "Signed out", &snapshot.tenant).response(),
     };
     let removal = policy.removal(policy.session_name(&snapshot.tenant.slug));
     if let Err(e) = response.add_cookie(&removal) {

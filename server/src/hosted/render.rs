@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue, PRAGMA};
 use actix_web::{HttpResponse, HttpResponseBuilder};
+use idp::domain::tenant::Tenant;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -99,6 +100,16 @@ impl Page {
         }
     }
 
+    /// `template` titled `title`, with the tenant's name and branding.
+    pub fn for_tenant(template: &'static str, title: &str, tenant: &Tenant) -> Self {
+        let page = Self::new(template, title, &tenant.display_name);
+        if tenant.policy.branding.accent_color.is_some() {
+            page.with("brand_css", format!("/t/{}/branding.css", tenant.slug))
+        } else {
+            page
+        }
+    }
+
     /// Sets a template value.
     pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
         self.context.insert(key, &value);
@@ -142,11 +153,29 @@ impl Page {
 }
 
 /// The error page: `message` is fixed text, never request input.
-pub fn error_page(status: StatusCode, tenant_name: &str, message: &str) -> HttpResponse {
-    Page::new("error.html", "Something went wrong", tenant_name)
+pub fn error_page(status: StatusCode, tenant: &Tenant, message: &str) -> HttpResponse {
+    Page::for_tenant("error.html", "Something went wrong", tenant)
         .with("message", message)
         .status(status)
         .response()
+}
+
+/// `GET /t/{slug}/branding.css`: the tenant's accent colour (validated as
+/// `#rrggbb` when the policy was saved, and again here).
+pub async fn branding(tenant: crate::tenant::CurrentTenant) -> HttpResponse {
+    let branding = &tenant.snapshot.tenant.policy.branding;
+    let css = match &branding.accent_color {
+        Some(color) if branding.is_valid() => format!(":root {{ --accent: {color}; }}\n"),
+        _ => String::new(),
+    };
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/css; charset=utf-8"))
+        .insert_header((CACHE_CONTROL, "public, max-age=60"))
+        .insert_header((
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .body(css)
 }
 
 /// `GET /assets/pages.css`.
