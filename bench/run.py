@@ -1,22 +1,33 @@
 #!/usr/bin/env python3
-"""Machine-to-machine benchmark: our server beside node-oidc-provider.
+"""Benchmarks: machine-to-machine endpoints beside node-oidc-provider, and
+sign-in flows (authorization code with a session, with a password login,
+refresh rotation) with our own load driver.
 
-Release build; wrk on this machine; each scenario runs interleaved (ours,
-peer, ours, peer, ...) on the embedded default and on PostgreSQL + Redis.
-Records requests/s, p50/p99, non-2xx, CPU-ms per request summed over the
-server, PostgreSQL and Redis processes (from /proc), peak RSS, and database
-calls per request. Writes bench/results.md (and raw wrk output beside it).
+Release build; wrk on this machine; each machine-to-machine scenario runs
+interleaved (ours, peer, ours, peer, ...) on the embedded default and on
+PostgreSQL + Redis. Records requests/s, p50/p99, non-2xx, CPU-ms per request
+summed over the server, PostgreSQL and Redis processes (from /proc), peak
+RSS, and database calls per request. The flow scenarios run
+target/release/idp-bench-flows (cookies kept, redirects checked hop by hop)
+against ours only and record flows/s, p50/p99 of a whole flow, errors and
+CPU-ms per flow the same way, plus the argon2id bound on logins/s.
+Writes bench/results.md (and raw output beside it, with `uptime` before
+each run).
 
     python3 bench/run.py                 # DURATION=8s CONNS=64 ROUNDS=2 TOKENS=100000
     BACKENDS=embedded python3 bench/run.py
+    SCENARIOS=flows python3 bench/run.py # flows alone: rewrites only their
+                                         # section of results.md
+    FLOW_CONNS=16 LOGIN_CONNS=8 ...      # driver concurrency
 
-Needs: cargo, node + npm (the peer), wrk (installed with apt-get if missing).
-Only loopback addresses are used.
+Needs: cargo, node + npm (the peer), wrk (installed with apt-get if missing);
+the flow scenarios need neither. Only loopback addresses are used.
 """
 import base64
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,7 +51,19 @@ HZ = os.sysconf("SC_CLK_TCK")
 MASTER_KEY = base64.b64encode(b"bench-master-key-32-bytes-long!!").decode()
 PEER_BASIC = base64.b64encode(b"bench-client:bench-secret-0123456789abcdef0123456789abcdef").decode()
 PEER_RS_BASIC = base64.b64encode(b"bench-rs:bench-rs-secret-0123456789abcdef0123456789abcdef").decode()
+SCENARIO_SETS = os.environ.get("SCENARIOS", "m2m,flows").split(",")
+FLOW_SECONDS = os.environ.get("FLOW_DURATION", DURATION.rstrip("s"))
+FLOW_CONNS = os.environ.get("FLOW_CONNS", "16")
+LOGIN_CONNS = os.environ.get("LOGIN_CONNS", "8")
+FLOW_USERS = os.environ.get("FLOW_USERS", "64")
+ARGON2_ITERATIONS = os.environ.get("ARGON2_ITERATIONS", "30")
+FLOWS_HEADING = "## Sign-in flows"
+FLOWS_RAW_MARKER = "=== sign-in flows ==="
+# Keycloak's sizing guide: CPU of the Keycloak pods alone (its database is
+# sized separately: 0.35-0.7 vCPU per 100 logins/refreshes per second).
+KEYCLOAK = {"login": 1000 / 15, "refresh": 1000 / 120}
 RAW = []
+FLOW_RAW = []
 
 
 def sh(*args, **kw):
@@ -48,6 +71,9 @@ def sh(*args, **kw):
 
 
 def ensure_tools():
+    if "m2m" not in SCENARIO_SETS:
+        sh("cargo", "build", "--release", "-q", "-p", "idp-server", "-p", "idp-bench", cwd=ROOT)
+        return
     if not shutil.which("wrk"):
         sh("apt-get", "install", "-y", "-qq", "wrk")
     if not os.path.isdir(os.path.join(PEER_DIR, "node_modules", "oidc-provider")):
@@ -189,7 +215,8 @@ class Ours:
         if backend == "postgres":
             self.env.update({"DATABASE_URL": PG_URL, "REDIS_URL": REDIS_URL})
         target = os.path.join(ROOT, "target", "release")
-        sh(os.path.join(target, "idp-bench-seed"), self.dir, TOKENS, env=self.env)
+        tokens = TOKENS if "m2m" in SCENARIO_SETS else "0"
+        sh(os.path.join(target, "idp-bench-seed"), self.dir, tokens, FLOW_USERS, env=self.env)
         with open(os.path.join(self.dir, "seed.json")) as f:
             self.seed = json.load(f)
         self.base = f"http://127.0.0.1:{OURS_PORT}"
@@ -256,14 +283,177 @@ def run_peer(peer, kind, config, label):
     result["rss"] = peak_rss_mib(peer.proc.pid)
     return result
 
+# (label, driver mode, concurrency, Keycloak figure key)
+FLOW_SCENARIOS = [
+    ("authorization code, existing session (SSO)", "sso", FLOW_CONNS, None),
+    ("authorization code, password login each time", "login", LOGIN_CONNS, "login"),
+    ("refresh token rotation", "refresh", FLOW_CONNS, "refresh"),
+]
+
+
+def uptime():
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def flows_binary():
+    return os.path.join(ROOT, "target", "release", "idp-bench-flows")
+
+
+def argon2_bound():
+    """Single-threaded argon2id verify time with the server's hasher; the
+    bound on logins/s is (cores / verify time)."""
+    load = uptime()
+    out = subprocess.run([flows_binary(), "argon2", ARGON2_ITERATIONS],
+                         capture_output=True, text=True, check=True).stdout
+    result = json.loads(out)
+    FLOW_RAW.append(f"### argon2id verify, single thread\nuptime: {load}\n{out}")
+    result["bound"] = (os.cpu_count() or 1) * 1000 / result["verify_ms_median"]
+    return result
+
+
+def run_flow(ours, label, mode, conns):
+    """One driver run; CPU, database and driver counters are read after every
+    worker is set up (signed in, holding a refresh token) and after the run."""
+    load = uptime()
+    env = {**os.environ, "IDP_BENCH_SYNC": "1", "IDP_BENCH_USERS": FLOW_USERS}
+    args = [flows_binary(), mode, ours.base, ours.seed["slug"], ours.seed["web"]["id"],
+            FLOW_SECONDS, conns]
+    use_pg = ours.backend == "postgres"
+    driver = subprocess.Popen(args, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    ready = driver.stdout.readline().strip()
+    if ready != "ready":
+        driver.kill()
+        sys.exit(f"{label}: the driver did not get ready: {ready!r}")
+    pids = ours.pids()
+    xact0 = pg_xacts() if use_pg else None
+    calls0 = json.loads(http_get(ours.stats))["db_calls"]
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = sum(ticks(p) for p in pids)
+    out, _ = driver.communicate("go\n")
+    after = sum(ticks(p) for p in pids)
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    calls1 = json.loads(http_get(ours.stats))["db_calls"]
+    xact1 = pg_xacts() if use_pg else None
+    FLOW_RAW.append(f"### {label}\nuptime: {load}\n{' '.join(args[1:])}\n{out}")
+    if driver.returncode != 0:
+        sys.exit(f"{label}: the driver failed ({driver.returncode})")
+    result = json.loads(out)
+    done = max(result["completed"], 1)
+    result["cpu_ms"] = (after - before) / HZ * 1000 / done
+    driver_s = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
+    result["driver_cpu_ms"] = driver_s * 1000 / done
+    result["db_calls"] = (calls1 - calls0) / done
+    if use_pg:
+        result["pg_xacts"] = (xact1 - xact0) / done
+    FLOW_RAW.append(f"measured: CPU-ms/flow {result['cpu_ms']:.3f} (server + PostgreSQL + Redis on that backend), "
+                    f"driver CPU-ms/flow {result['driver_cpu_ms']:.3f}, db calls/flow {result['db_calls']:.2f}, "
+                    f"pg xacts/flow {result.get('pg_xacts', float('nan')):.2f}\n")
+    return result
+
+
+def flow_section(flow_results, argon):
+    """The sign-in flow section of results.md."""
+    cpu = open("/proc/cpuinfo").read()
+    model = re.search(r"model name\s*:\s*(.*)", cpu).group(1)
+    bound = argon["bound"]
+    lines = [
+        FLOWS_HEADING,
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `SCENARIOS=flows python3 bench/run.py` "
+        f"on {os.cpu_count()} CPUs ({model}), shared with other test runs (load averages before each run in "
+        "`results-raw.log`).",
+        f"Driver: `idp-bench-flows` on the same machine, {FLOW_SECONDS} s a run, {ROUNDS} round(s) per scenario (figures are "
+        f"means), {FLOW_CONNS} concurrent browsers ({LOGIN_CONNS} for password logins), {FLOW_USERS} users. "
+        "Public first-party web client (PKCE S256, consent skipped), scope `openid profile email offline_access`: "
+        "every flow ends with an access token (ES256 JWT), an ID token (RS256) and a refresh token; every "
+        "refresh rotates the refresh token and issues both tokens again.",
+        "CPU-ms/flow = CPU time of the server process (plus every PostgreSQL and Redis process on the "
+        "PostgreSQL backend) / completed flows, counted from when every browser is set up to the end of the run. "
+        "Driver CPU is the load generator's own, not included. The peer is not run: node-oidc-provider's "
+        "interaction pages are application code, not part of the library.",
+        "",
+        "| backend | scenario | flows/s | p50 / p99 ms | errors / completed | CPU-ms/flow | driver CPU-ms/flow | db calls/flow | pg xacts/flow | Keycloak CPU-ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for backend, label, key, runs in flow_results:
+        keycloak = f"{KEYCLOAK[key]:.1f} (+ DB)" if key else "—"
+        lines.append(
+            f"| {backend} | {label} | {mean(runs, 'per_second'):.0f} | "
+            f"{mean(runs, 'p50_ms'):.1f} / {mean(runs, 'p99_ms'):.1f} | "
+            f"{sum(r['errors'] for r in runs)} / {sum(r['completed'] for r in runs)} | "
+            f"{mean(runs, 'cpu_ms'):.2f} | {mean(runs, 'driver_cpu_ms'):.2f} | "
+            f"{mean(runs, 'db_calls'):.2f} | {mean(runs, 'pg_xacts'):.2f} | {keycloak} |")
+    lines += [
+        "",
+        f"argon2id bound: one verification ({argon['params']}) takes {argon['verify_ms_median']:.1f} ms "
+        f"single-threaded on this machine (median of {argon['iterations']}, minimum {argon['verify_ms_min']:.1f} ms), "
+        f"so {os.cpu_count()} cores verify at most {bound:.0f} passwords/s.",
+        "",
+    ]
+    for backend, label, key, runs in flow_results:
+        if key == "login":
+            rate = mean(runs, "per_second")
+            lines.append(f"- {backend}: {rate:.0f} password-login flows/s = {rate / bound:.0%} of the argon2id bound "
+                         f"({bound:.0f}/s).")
+    lines += [
+        "",
+        "Keycloak (sizing guide, \"Concepts for sizing CPU and memory resources\"): 15 password logins/s and "
+        "120 refresh-token requests/s per vCPU of the Keycloak pods, i.e. about 67 and 8.3 CPU-ms each, with the "
+        "database sized on top (0.35-0.7 vCPU per 100 logins/refreshes per second, 3.5-7 CPU-ms each). Our "
+        "figures above include PostgreSQL and Redis.",
+        "",
+    ]
+    return lines
+
+
+def run_flows(backends):
+    argon = argon2_bound()
+    print(f"argon2id verify {argon['verify_ms_median']:.1f} ms -> bound {argon['bound']:.0f} logins/s", flush=True)
+    flow_results = []
+    for backend in backends:
+        ours = Ours(backend)
+        for label, mode, conns, key in FLOW_SCENARIOS:
+            runs = [run_flow(ours, f"{backend} {label} #{round_no}", mode, conns) for round_no in range(ROUNDS)]
+            flow_results.append((backend, label, key, runs))
+            print(f"{backend} {label}: {mean(runs, 'per_second'):.0f}/s, {mean(runs, 'cpu_ms'):.2f} CPU-ms, "
+                  f"errors {sum(r['errors'] for r in runs)}", flush=True)
+        ours.stop()
+    return flow_section(flow_results, argon)
+
+
+def replace_flows(text, marker, new):
+    """`text` up to `marker` (or all of it), then `new`."""
+    head = text.split(marker, 1)[0].rstrip("\n")
+    return (head + "\n\n" if head else "") + new
+
 
 def mean(results, key):
-    values = [r[key] for r in results if key in r]
+    values = [r[key] for r in results if r.get(key) is not None]
     return sum(values) / len(values) if values else float("nan")
 
 
 def main():
     ensure_tools()
+    out = os.path.join(ROOT, "bench", "results.md")
+    raw = os.path.join(ROOT, "bench", "results-raw.log")
+    if "m2m" in SCENARIO_SETS:
+        lines = run_m2m()
+        with open(out, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        with open(raw, "w") as f:
+            f.write("\n".join(RAW))
+    if "flows" in SCENARIO_SETS:
+        section = "\n".join(run_flows(BACKENDS)) + "\n"
+        previous = open(out).read() if os.path.exists(out) else ""
+        with open(out, "w") as f:
+            f.write(replace_flows(previous, FLOWS_HEADING, section))
+        previous = open(raw).read() if os.path.exists(raw) else ""
+        with open(raw, "w") as f:
+            f.write(replace_flows(previous, FLOWS_RAW_MARKER, FLOWS_RAW_MARKER + "\n\n" + "\n".join(FLOW_RAW)))
+    print(f"wrote {out}")
+
+
+def run_m2m():
     cpu = open("/proc/cpuinfo").read()
     model = re.search(r"model name\s*:\s*(.*)", cpu).group(1)
     lines = [
@@ -303,12 +493,7 @@ def main():
                       f"peer {max(r.get('rss', 0) for r in peer_runs):.0f} MiB (last configuration).", ""]
         ours.stop()
     peer.stop()
-    out = os.path.join(ROOT, "bench", "results.md")
-    with open(out, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    with open(os.path.join(ROOT, "bench", "results-raw.log"), "w") as f:
-        f.write("\n".join(RAW))
-    print(f"wrote {out}")
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
-//! `idp-bench-seed OUT_DIR COUNT`: on the backend the environment selects (as
-//! the server does), creates a benchmark tenant with an API and four clients,
-//! pre-mints COUNT JWT and COUNT opaque access tokens (so the server under
-//! test did not mint them), and writes `seed.json`, `tokens-jwt.txt` and
-//! `tokens-opaque.txt` to OUT_DIR.
+//! `idp-bench-seed OUT_DIR COUNT [USERS]`: on the backend the environment
+//! selects (as the server does), creates a benchmark tenant with an API and
+//! four machine clients, pre-mints COUNT JWT and COUNT opaque access tokens
+//! (so the server under test did not mint them), and writes `seed.json`,
+//! `tokens-jwt.txt` and `tokens-opaque.txt` to OUT_DIR.
+//!
+//! For the sign-in flow benchmarks it also creates a public web client
+//! (PKCE, no secret) with the loopback redirect URI [`REDIRECT_URI`], marked
+//! first-party so no consent page is shown, and USERS (default
+//! [`DEFAULT_USERS`]) users `bench-user-{n}` with the password [`PASSWORD`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,12 +16,14 @@ use idp::clock::Clock;
 use idp::config::Config;
 use idp::crypto::b64url;
 use idp::crypto::keys::SigningAlg;
-use idp::domain::client::{NewClient, TokenFormat};
+use idp::domain::client::{AuthMethod, NewClient, TokenFormat};
 use idp::domain::tenant::NewTenant;
 use idp::domain::token::access_token::AccessTokenClaims;
+use idp::domain::user::NewUser;
 use idp::ids::TenantSlug;
 use idp::platform::Platform;
 use idp::secret::random_bytes;
+use idp_bench::{DEFAULT_USERS, PASSWORD, REDIRECT_URI, user_name};
 use serde_json::json;
 
 const API: &str = "https://api.bench.test";
@@ -28,10 +35,18 @@ async fn main() -> ExitCode {
         args.next(),
         args.next().and_then(|c| c.parse::<usize>().ok()),
     ) else {
-        eprintln!("usage: idp-bench-seed OUT_DIR COUNT");
+        eprintln!("usage: idp-bench-seed OUT_DIR COUNT [USERS]");
         return ExitCode::from(2);
     };
-    match seed(PathBuf::from(out), count).await {
+    let users = match args.next().map(|u| u.parse::<usize>()) {
+        None => DEFAULT_USERS,
+        Some(Ok(users)) => users,
+        Some(Err(e)) => {
+            eprintln!("idp-bench-seed: USERS: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match seed(PathBuf::from(out), count, users).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("idp-bench-seed: {e}");
@@ -40,7 +55,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn seed(out: PathBuf, count: usize) -> Result<(), String> {
+async fn seed(out: PathBuf, count: usize, users: usize) -> Result<(), String> {
     let text = |e: &dyn std::fmt::Display| e.to_string();
     let config = Config::load(None).map_err(|e| text(&e))?;
     let public_url = config.http.public_url.clone();
@@ -82,6 +97,28 @@ async fn seed(out: PathBuf, count: usize) -> Result<(), String> {
             json!({ "id": created.client.id, "secret": secret }),
         );
     }
+    let web = NewClient {
+        first_party: true,
+        ..NewClient::web(
+            "Bench web app",
+            AuthMethod::None,
+            &[REDIRECT_URI],
+            &["profile", "email", "offline_access"],
+        )
+    };
+    let web = idp::clients::create(&platform, tenant.id, web)
+        .await
+        .map_err(|e| text(&e))?;
+    for n in 0..users {
+        idp::users::create(
+            &platform,
+            tenant.id,
+            NewUser::with_password(&user_name(n), PASSWORD),
+        )
+        .await
+        .map_err(|e| text(&e))?;
+    }
+
     let introspector = clients
         .get("introspector")
         .and_then(|c| c["id"].as_str())
@@ -137,7 +174,12 @@ async fn seed(out: PathBuf, count: usize) -> Result<(), String> {
     std::fs::create_dir_all(&out).map_err(|e| text(&e))?;
     std::fs::write(out.join("tokens-jwt.txt"), jwts).map_err(|e| text(&e))?;
     std::fs::write(out.join("tokens-opaque.txt"), opaque).map_err(|e| text(&e))?;
-    let seed = json!({ "slug": slug_text, "api": API, "clients": clients });
+    let seed = json!({
+        "slug": slug_text,
+        "api": API,
+        "clients": clients,
+        "web": { "id": web.client.id, "redirect_uri": REDIRECT_URI, "users": users },
+    });
     std::fs::write(out.join("seed.json"), seed.to_string()).map_err(|e| text(&e))?;
     Ok(())
 }
