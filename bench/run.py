@@ -377,12 +377,13 @@ def flow_section(flow_results, argon):
     ]
     for backend, label, key, runs in flow_results:
         keycloak = f"{KEYCLOAK[key]:.1f} (+ DB)" if key else "—"
+        xacts = f"{mean(runs, 'pg_xacts'):.2f}" if backend == "postgres" else "—"
         lines.append(
             f"| {backend} | {label} | {mean(runs, 'per_second'):.0f} | "
             f"{mean(runs, 'p50_ms'):.1f} / {mean(runs, 'p99_ms'):.1f} | "
             f"{sum(r['errors'] for r in runs)} / {sum(r['completed'] for r in runs)} | "
             f"{mean(runs, 'cpu_ms'):.2f} | {mean(runs, 'driver_cpu_ms'):.2f} | "
-            f"{mean(runs, 'db_calls'):.2f} | {mean(runs, 'pg_xacts'):.2f} | {keycloak} |")
+            f"{mean(runs, 'db_calls'):.2f} | {xacts} | {keycloak} |")
     lines += [
         "",
         f"argon2id bound: one verification ({argon['params']}) takes {argon['verify_ms_median']:.1f} ms "
