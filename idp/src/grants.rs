@@ -78,6 +78,9 @@ pub enum RefreshError {
     /// Already used: the family has been revoked.
     #[error("refresh token reused; its grant is revoked")]
     Reused,
+    /// `scope` asks for more than the grant holds; nothing changed.
+    #[error("requested scope exceeds the grant")]
+    InvalidScope,
     /// The database failed; nothing changed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -115,6 +118,9 @@ fn new_row(
 }
 
 /// Issues the first refresh token of `grant`; durable once this returns.
+/// When the grant was revoked meanwhile (a code replay raced the
+/// redemption), the token is stored already revoked: no token outlives its
+/// grant's revocation.
 pub async fn issue(
     platform: &Platform,
     tenant: TenantId,
@@ -125,10 +131,14 @@ pub async fn issue(
     let now = platform.clock.now_secs();
     let family_expires_at = now + policy.refresh_absolute_ttl_secs;
     let expires_at = (now + policy.refresh_idle_ttl_secs).min(family_expires_at);
-    let row = new_row(tenant, grant, &token, now, expires_at, family_expires_at);
+    let mut row = new_row(tenant, grant, &token, now, expires_at, family_expires_at);
+    let revoked_key = AccessTokenClaims::grant_key(&grant.grant_id);
     platform
         .db
-        .transaction(move |conn| refresh_tokens::insert(conn, &row))
+        .transaction(move |conn| {
+            row.revoked = tokens::is_revoked(conn, tenant, &revoked_key)?;
+            refresh_tokens::insert(conn, &row)
+        })
         .await?;
     Ok(Secret::new(token))
 }
@@ -137,25 +147,30 @@ enum Rotation {
     Rotated(Box<RefreshTokenRow>),
     Invalid,
     ClientMismatch,
+    InvalidScope,
     Reused(String),
 }
 
-/// Rotates `token` presented by `client_id`: returns its successor and the
-/// grant. In one transaction the old token is marked used (if, and only if,
-/// it still was unused) and the new one stored. A used token revokes its
-/// family before the error is returned.
+/// Rotates `token` presented by `client_id`, which asks for `requested`
+/// scopes (`None`: all of the grant's): returns its successor and the grant.
+/// In one transaction the old token is marked used (if, and only if, it still
+/// was unused) and the new one stored. A used token revokes its family before
+/// the error is returned, checked before anything else about it, so neither
+/// an idle expiry nor a refused `scope` hides a reuse.
 pub async fn rotate(
     platform: &Platform,
     tenant: TenantId,
     policy: &TenantPolicy,
     token: &str,
     client_id: &str,
+    requested: Option<&[String]>,
 ) -> Result<(Secret<String>, UserGrant), RefreshError> {
     let old = digest(token);
     let next = b64url(&random_bytes::<32>());
     let now = platform.clock.now_secs();
     let idle = policy.refresh_idle_ttl_secs;
     let client = client_id.to_owned();
+    let requested: Option<Vec<String>> = requested.map(<[String]>::to_vec);
     let successor = next.clone();
     let outcome = platform
         .db
@@ -166,13 +181,25 @@ pub async fn rotate(
             if row.client_id != client {
                 return Ok(Rotation::ClientMismatch);
             }
-            if row.revoked || row.family_expires_at <= now || row.expires_at <= now {
+            if row.revoked || row.family_expires_at <= now {
                 return Ok(Rotation::Invalid);
             }
-            if row.used_at.is_some() || !refresh_tokens::mark_used(conn, tenant, &old, now)? {
+            if row.used_at.is_some() {
                 return Ok(Rotation::Reused(row.grant_id));
             }
+            if row.expires_at <= now {
+                return Ok(Rotation::Invalid);
+            }
             let grant = UserGrant::from_row(&row);
+            if requested
+                .as_deref()
+                .is_some_and(|r| !r.iter().all(|s| grant.scopes.contains(s)))
+            {
+                return Ok(Rotation::InvalidScope);
+            }
+            if !refresh_tokens::mark_used(conn, tenant, &old, now)? {
+                return Ok(Rotation::Reused(row.grant_id));
+            }
             let expires_at = (now + idle).min(row.family_expires_at);
             let fresh = new_row(
                 tenant,
@@ -190,6 +217,7 @@ pub async fn rotate(
         Rotation::Rotated(row) => Ok((Secret::new(next), UserGrant::from_row(&row))),
         Rotation::Invalid => Err(RefreshError::Invalid),
         Rotation::ClientMismatch => Err(RefreshError::ClientMismatch),
+        Rotation::InvalidScope => Err(RefreshError::InvalidScope),
         Rotation::Reused(grant_id) => {
             revoke(platform, tenant, policy, vec![grant_id]).await?;
             Err(RefreshError::Reused)

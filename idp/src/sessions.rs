@@ -32,7 +32,17 @@ pub struct Session {
 }
 
 fn key(tenant: TenantId, cookie_value: &str) -> Key {
-    Key::new(tenant, "session", &b64url(&sha256(cookie_value.as_bytes())))
+    Key::new(tenant, "session", &digest(cookie_value))
+}
+
+fn digest(cookie_value: &str) -> String {
+    b64url(&sha256(cookie_value.as_bytes()))
+}
+
+/// `sid` → the session's key digest, so a logout that names the session
+/// (by its ID token) can end it without the browser's cookie.
+fn sid_key(tenant: TenantId, sid: &str) -> Key {
+    Key::new(tenant, "session-sid", sid)
 }
 
 fn idle_expiry(platform: &Platform, policy: &TenantPolicy, absolute_ms: i64) -> i64 {
@@ -59,6 +69,15 @@ pub async fn start(
         csrf: b64url(&random_bytes::<16>()),
     };
     store(platform, tenant, policy, &cookie, &session).await?;
+    platform
+        .ephemeral
+        .put(
+            &platform.clock,
+            &sid_key(tenant, &session.sid),
+            digest(&cookie).as_bytes(),
+            session.absolute_expiry_ms,
+        )
+        .await?;
     Ok((Secret::new(cookie), session))
 }
 
@@ -97,8 +116,14 @@ pub async fn touch(
     if session.absolute_expiry_ms <= platform.clock.now_ms() {
         return Ok(None);
     }
-    store(platform, tenant, policy, cookie, &session).await?;
-    Ok(Some(session))
+    // Only extends a session still stored: a logout racing this use wins.
+    let value = serde_json::to_vec(&session).map_err(|e| EphemeralError(e.to_string()))?;
+    let expiry = idle_expiry(platform, policy, session.absolute_expiry_ms);
+    let extended = platform
+        .ephemeral
+        .replace(&platform.clock, &key(tenant, cookie), &value, expiry)
+        .await?;
+    Ok(extended.then_some(session))
 }
 
 /// Ends the session behind `cookie`.
@@ -108,4 +133,24 @@ pub async fn end(
     cookie: &str,
 ) -> Result<(), EphemeralError> {
     platform.ephemeral.delete(&key(tenant, cookie)).await
+}
+
+/// Ends the session whose public id is `sid`, if it still lives.
+pub async fn end_sid(
+    platform: &Platform,
+    tenant: TenantId,
+    sid: &str,
+) -> Result<(), EphemeralError> {
+    let Some(digest) = platform
+        .ephemeral
+        .take(&platform.clock, &sid_key(tenant, sid))
+        .await?
+    else {
+        return Ok(());
+    };
+    let digest = String::from_utf8_lossy(&digest).into_owned();
+    platform
+        .ephemeral
+        .delete(&Key::new(tenant, "session", &digest))
+        .await
 }

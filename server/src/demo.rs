@@ -25,6 +25,8 @@ pub const DEMO_MACHINE_CLIENT: &str = "demo-machine";
 pub const DEMO_WEB_CLIENT: &str = "demo-web";
 /// Username of the demo user.
 pub const DEMO_USER: &str = "demo";
+/// `state` of the printed authorization URL, checked by the callback page.
+pub const DEMO_STATE: &str = "demo";
 /// Scopes the printed authorization URL asks for.
 pub const DEMO_SCOPES: &str = "openid profile email offline_access items:read";
 
@@ -132,7 +134,7 @@ pub async fn ensure_demo(running: &Running) -> Result<Demo, DemoError> {
         .append_pair("client_id", DEMO_WEB_CLIENT)
         .append_pair("redirect_uri", &callback)
         .append_pair("scope", DEMO_SCOPES)
-        .append_pair("state", "demo")
+        .append_pair("state", DEMO_STATE)
         .append_pair("code_challenge", &challenge)
         .append_pair("code_challenge_method", "S256");
     let _ = running.state.demo.set(DemoWeb { verifier });

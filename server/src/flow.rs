@@ -3,6 +3,7 @@
 //! named by `id_token_hint`), ask consent for what is not yet granted, then
 //! send a code. `prompt=none` turns any needed page into `login_required` or
 //! `consent_required`. Every redirect to the client carries `state` and `iss`.
+//! First-party clients skip consent, except for `offline_access`.
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use idp::domain::authorize::{AuthorizationRequest, ErrorRedirect, Prompt, error_redirect_url};
 use idp::domain::client::Client;
 use idp::domain::grant::authorization_code::CodeGrant;
+use idp::domain::scope::OFFLINE_ACCESS;
 use idp::domain::token::id_token::IdTokenClaims;
 use idp::sessions::Session;
 
@@ -158,8 +160,10 @@ pub async fn consent_or_code(
     )
     .await?;
     let missing = idp::consents::missing(&granted, &request.scopes);
+    // Offline access is asked even of first-party clients (OIDC Core §11).
     let ask = request.prompts.contains(&Prompt::Consent)
-        || (!client.settings.first_party && !missing.is_empty());
+        || (!client.settings.first_party && !missing.is_empty())
+        || missing.iter().any(|s| s == OFFLINE_ACCESS);
     if !ask {
         return code_redirect(state, tenant, client, &request, session).await;
     }

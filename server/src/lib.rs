@@ -12,7 +12,8 @@
 //! - [`cors`]: CORS for browser apps on token, userinfo, revoke and JWKS.
 //! - [`extract`]: OAuth form bodies and client authentication.
 //! - [`issue`]: access-token issuance; [`opaque_writer`] batches opaque-token writes.
-//! - [`throttle`]: brute-force throttling of client authentication;
+//! - [`throttle`]: brute-force throttling of client authentication, by
+//!   [`client_ip`] (the peer, or behind trusted proxies `X-Forwarded-For`);
 //!   [`login_guard`]: of the hosted login (lockout).
 //! - [`hosted`]: hosted-page templates, headers, cookies and interactions;
 //!   [`flow`]: the sign-in flow from a valid authorization request to a code;
@@ -22,6 +23,7 @@
 pub mod actors;
 pub mod app;
 pub mod boot;
+pub mod client_ip;
 pub mod cors;
 pub mod demo;
 pub mod endpoints;

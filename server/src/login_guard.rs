@@ -1,9 +1,16 @@
 //! Brute-force protection of the hosted login (RFC 6819 §5.1.4.2.3-4).
-//! Failures are counted per (tenant, user) and per (tenant, source address)
-//! in the ephemeral store, so every process adds to one count. A user with
-//! too many failures is locked in the database (durable: every process and
-//! both backends see it) for a window; a source address with too many is
-//! refused with 429 until its window ends. Messages stay generic.
+//!
+//! - Per (tenant, login name): every attempt is counted *before* the password
+//!   is checked, in the ephemeral store (so every process adds to one count,
+//!   and concurrent guesses cannot all slip in before a lock is written).
+//!   Past [`USER_FAILURES`] attempts in the window, no password is accepted,
+//!   and a wrong one locks the account in the database until the window has
+//!   passed (durable: every process and both backends see it). A successful
+//!   login clears the count.
+//! - Per (tenant, source address): failures are counted; past
+//!   [`SOURCE_FAILURES`] the address gets 429 until its window ends.
+//!
+//! Messages stay generic: a locked account looks like a wrong password.
 
 use std::time::Duration;
 
@@ -12,7 +19,7 @@ use idp::ephemeral::Key;
 use idp::ids::TenantId;
 use idp::platform::Platform;
 
-/// Failed logins of one user that lock the account.
+/// Attempts on one login name in a window before it locks.
 pub const USER_FAILURES: u64 = 10;
 /// Failed logins from one source address before it is refused.
 pub const SOURCE_FAILURES: u64 = 100;
@@ -25,6 +32,10 @@ fn window_secs() -> i64 {
 
 fn blocked_key(tenant: TenantId, source: &str) -> Key {
     Key::new(tenant, "login-source-blocked", source)
+}
+
+fn attempts_key(tenant: TenantId, login: &str) -> Key {
+    Key::new(tenant, "login-attempts", &login.trim().to_lowercase())
 }
 
 /// Seconds until `source` may try again, when it is refused.
@@ -51,13 +62,57 @@ pub async fn source_retry_after(
     }
 }
 
-/// Counts a failed login from `source`, for `user` when the login named one;
-/// locks the user or refuses the source past their limits.
-pub async fn record_failure(
+/// Counts an attempt on `login`; `false` when it is over the limit (the
+/// attempt must fail whatever the password). A store failure admits: the
+/// durable lock still holds.
+pub async fn admit(platform: &Platform, tenant: TenantId, login: &str) -> Attempt {
+    match platform
+        .ephemeral
+        .incr(&platform.clock, &attempts_key(tenant, login), WINDOW)
+        .await
+    {
+        Ok(count) => Attempt {
+            allowed: count <= USER_FAILURES,
+            last: count >= USER_FAILURES,
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "login attempt not counted");
+            Attempt {
+                allowed: true,
+                last: false,
+            }
+        }
+    }
+}
+
+/// Where an attempt stands against the per-login limit.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    /// Whether a right password may succeed.
+    pub allowed: bool,
+    /// Whether a failure now locks the account.
+    pub last: bool,
+}
+
+/// Clears the attempt count of `login` after a successful login.
+pub async fn succeeded(platform: &Platform, tenant: TenantId, login: &str) {
+    if let Err(e) = platform
+        .ephemeral
+        .reset(&platform.clock, &attempts_key(tenant, login), WINDOW)
+        .await
+    {
+        tracing::warn!(error = %e, "login attempts not cleared");
+    }
+}
+
+/// Records a failed login from `source`; with `lock`, locks `user` (when the
+/// login named one) in the database for the window.
+pub async fn failed(
     platform: &Platform,
     tenant: TenantId,
     source: &str,
     user: Option<&UserId>,
+    lock: bool,
 ) {
     let now_ms = platform.clock.now_ms();
     let key = Key::new(tenant, "login-source-failures", source);
@@ -80,16 +135,10 @@ pub async fn record_failure(
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "failed login not counted"),
     }
-    let Some(user) = user else { return };
-    let key = Key::new(tenant, "login-user-failures", user.as_str());
-    match platform.ephemeral.incr(&platform.clock, &key, WINDOW).await {
-        Ok(count) if count >= USER_FAILURES => {
-            let until = platform.clock.now_secs() + window_secs();
-            if let Err(e) = idp::users::lock(platform, tenant, user, until).await {
-                tracing::warn!(error = %e, "user not locked");
-            }
+    if let Some(user) = user.filter(|_| lock) {
+        let until = platform.clock.now_secs() + window_secs();
+        if let Err(e) = idp::users::lock(platform, tenant, user, until).await {
+            tracing::warn!(error = %e, "user not locked");
         }
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "failed login not counted"),
     }
 }

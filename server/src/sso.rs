@@ -50,13 +50,14 @@ pub async fn start(
         .map_err(mailbox)??)
 }
 
-/// Ends the session behind `cookie` and the refresh tokens bound to it.
-pub async fn end(tenant: &CurrentTenant, cookie: &str, session: &Session) -> Result<(), PageError> {
+/// Ends the session `sid` (behind `cookie`, when the browser sent it) and
+/// the refresh tokens bound to it.
+pub async fn end(tenant: &CurrentTenant, cookie: Option<&str>, sid: &str) -> Result<(), PageError> {
     actor(tenant)?
         .send(EndSession {
             policy: tenant.snapshot.tenant.policy.clone(),
-            cookie: cookie.to_owned(),
-            sid: session.sid.clone(),
+            cookie: cookie.map(str::to_owned),
+            sid: sid.to_owned(),
         })
         .await
         .map_err(mailbox)?

@@ -386,14 +386,20 @@ async fn redirect_uri_is_required_when_several_are_registered() {
         )
         .await;
     assert_error_page(&page, "RDR-06: two URIs, none named");
-    // With one registered URI it may be omitted.
+    // With one registered URI a plain OAuth request may omit it...
+    let oauth_only = with(&request(&setup.client.id, &[]), "scope", "read");
+    let page = browser
+        .authorize(&setup.tenant, &without(&oauth_only, "redirect_uri"))
+        .await;
+    assert_login_redirect(&page, &setup.tenant, "RDR-06: the only URI is implied");
+    // ...but an OpenID request must name it (OIDC Core §3.1.2.1).
     let page = browser
         .authorize(
             &setup.tenant,
             &without(&request(&setup.client.id, &[]), "redirect_uri"),
         )
         .await;
-    assert_login_redirect(&page, &setup.tenant, "RDR-06: the only URI is implied");
+    assert_error_page(&page, "OpenID request without redirect_uri");
 }
 
 #[actix_rt::test]
@@ -1312,10 +1318,31 @@ async fn id_token_hint_with_prompt_none_returns_the_same_subject() {
         &issuer,
         "OID-10: hint of another user",
     );
+
+    // Without a session the login page is shown; signing in as someone else
+    // than the hint names ends in login_required, not in a code for them.
+    let fresh = server.browser();
+    let page = fresh
+        .authorize(
+            &setup.tenant,
+            &request(&setup.client.id, &[("id_token_hint", bob_hint)]),
+        )
+        .await;
+    let after = fresh
+        .login(page.location.as_deref().expect("login"), "alice", PASSWORD)
+        .await;
+    assert_error_redirect(
+        &after,
+        CALLBACK,
+        "login_required",
+        "S",
+        &issuer,
+        "OID-10: signed in as another user than the hint",
+    );
 }
 
 #[actix_rt::test]
-async fn offline_access_needs_consent_unless_the_client_is_first_party() {
+async fn offline_access_needs_consent_even_for_first_party_clients() {
     let server = TestServer::start().await;
     let setup = server.web_setup().await;
     let browser = server.browser();
@@ -1345,7 +1372,7 @@ async fn offline_access_needs_consent_unless_the_client_is_first_party() {
         consent_page.body
     );
 
-    // A first-party client skips the consent page and still gets offline access.
+    // A first-party client skips consent, except for offline access (OIDC Core §11).
     let first_party = server
         .web_client(&setup.tenant, AuthMethod::ClientSecretBasic, |c| {
             c.first_party = true;
@@ -1369,10 +1396,32 @@ async fn offline_access_needs_consent_unless_the_client_is_first_party() {
             PASSWORD,
         )
         .await;
-    let location = after_login.location.clone().expect("Location");
+    let consent = after_login.location.clone().expect("Location");
     assert!(
-        location.starts_with(&format!("{CALLBACK}?")),
-        "OID-11: first party: no consent page: {location}"
+        consent.contains("/consent?"),
+        "OID-11: first party asks for offline_access: {consent}"
+    );
+    let approved = fresh.consent(&consent, "approve").await;
+    let location = approved.location.clone().expect("Location");
+    assert!(location.starts_with(&format!("{CALLBACK}?")), "{location}");
+    // Once granted, the first-party client is not asked again.
+    let again = fresh
+        .authorize(
+            &setup.tenant,
+            &with(
+                &request(&first_party.id, &[]),
+                "scope",
+                "openid offline_access read",
+            ),
+        )
+        .await;
+    assert!(
+        again
+            .location
+            .as_deref()
+            .is_some_and(|l| l.starts_with(&format!("{CALLBACK}?"))),
+        "OID-11: remembered: {:?}",
+        again.location
     );
     let tokens = tokens(
         &server,

@@ -284,7 +284,29 @@ async fn a_verifier_for_a_code_issued_without_a_challenge_is_refused() {
         .web_client(&tenant, AuthMethod::ClientSecretBasic, |_| {})
         .await;
     let browser = server.browser();
-    let without = [("client_id", client.id.as_str()), ("scope", SCOPE)];
+    // Relaxed PKCE holds only with nonce assurance: an OpenID request with a nonce.
+    let without = [
+        ("client_id", client.id.as_str()),
+        ("scope", SCOPE),
+        ("nonce", "n-relaxed"),
+    ];
+    let refused = browser
+        .authorize(
+            &tenant,
+            &[
+                ("response_type", "code"),
+                ("redirect_uri", CALLBACK),
+                ("client_id", client.id.as_str()),
+                ("scope", SCOPE),
+            ],
+        )
+        .await;
+    let refused_at = refused.location.clone().expect("an error redirect");
+    assert_eq!(
+        query_of(&refused_at).get("error").map(String::as_str),
+        Some("invalid_request"),
+        "PKC-08: no challenge and no nonce"
+    );
 
     let code = code_with(&browser, &tenant, &without).await;
     let result = server
@@ -585,7 +607,8 @@ async fn a_code_is_bound_to_its_redirect_uri() {
     let (status, body) = redeem(code, Some(CALLBACK)).await;
     assert_eq!(status, 200, "COD-06 the same redirect_uri: {body}");
 
-    // A client with one registered URI that never sends it (OAuth 2.1) passes.
+    // A client with one registered URI that never sends it (OAuth 2.1) passes;
+    // OpenID requests must send it (OIDC Core §3.1.2.1), so this one is plain OAuth.
     code_for(&browser, tenant, &setup.client.id).await;
     let page = browser
         .authorize(
@@ -593,7 +616,7 @@ async fn a_code_is_bound_to_its_redirect_uri() {
             &[
                 ("response_type", "code"),
                 ("client_id", setup.client.id.as_str()),
-                ("scope", SCOPE),
+                ("scope", "read"),
                 ("code_challenge", CHALLENGE),
                 ("code_challenge_method", "S256"),
             ],

@@ -391,3 +391,92 @@ async fn logout_revokes_the_sessions_refresh_tokens() {
         "RFT-08: the session's access token after logout"
     );
 }
+
+/// A cross-site form POST carries no `SameSite=Lax` cookie: the hint alone
+/// names the session, which ends on the server with its refresh tokens.
+#[actix_rt::test]
+async fn a_cross_site_post_with_a_hint_ends_the_session_it_names() {
+    let server = TestServer::start().await;
+    let setup = setup(&server).await;
+    let browser = server.browser();
+    let tokens = sign_in(&server, &setup, &browser, "openid offline_access").await;
+    let hint = id_token(&tokens);
+    // Another cookie jar: the RP's page posting from its own site.
+    let rp_page = server.browser();
+    let page = rp_page
+        .post(
+            &format!("/t/{}/logout", setup.tenant.slug),
+            &[
+                ("id_token_hint", hint.as_str()),
+                ("post_logout_redirect_uri", AFTER_LOGOUT),
+                ("state", "x-site"),
+            ],
+        )
+        .await;
+    let location = page.location.clone().expect("back to the RP");
+    assert_eq!(location, format!("{AFTER_LOGOUT}?state=x-site"));
+    assert_signed_out(&browser, &setup, "the browser's session ended").await;
+    let (status, _) = server
+        .refresh(
+            &setup.tenant,
+            Auth::Basic(&setup.client),
+            tokens["refresh_token"].as_str().expect("rt"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        status, 400,
+        "RFT-08: the session's refresh token is revoked"
+    );
+}
+
+/// An ID token from an earlier session does not end today's session
+/// silently (RP-Initiated Logout §2): the user confirms, and the confirmed
+/// post still returns to the client with its `state`.
+#[actix_rt::test]
+async fn a_hint_from_another_session_asks_the_user_first() {
+    let server = TestServer::start().await;
+    let setup = setup(&server).await;
+    let earlier = server.browser();
+    let old = id_token(&sign_in(&server, &setup, &earlier, "openid").await);
+    let browser = server.browser();
+    sign_in(&server, &setup, &browser, "openid").await;
+    let page = logout(
+        &browser,
+        &setup.tenant,
+        &[
+            ("id_token_hint", old.as_str()),
+            ("post_logout_redirect_uri", AFTER_LOGOUT),
+            ("state", "later"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status, 200, "a confirmation page: {}", page.body);
+    assert!(page.location.is_none());
+    assert_signed_in(&browser, &setup, "not ended without confirmation").await;
+    let csrf = page.hidden("csrf").expect("csrf");
+    let confirmed = browser
+        .post(
+            &format!("/t/{}/logout", setup.tenant.slug),
+            &[
+                ("csrf", csrf.as_str()),
+                (
+                    "id_token_hint",
+                    page.hidden("id_token_hint").expect("hint").as_str(),
+                ),
+                (
+                    "post_logout_redirect_uri",
+                    page.hidden("post_logout_redirect_uri")
+                        .expect("uri")
+                        .as_str(),
+                ),
+                ("state", page.hidden("state").expect("state").as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        confirmed.location.as_deref(),
+        Some(format!("{AFTER_LOGOUT}?state=later").as_str())
+    );
+    assert_signed_out(&browser, &setup, "ended after confirmation").await;
+}

@@ -530,3 +530,62 @@ async fn a_refresh_token_of_one_tenant_is_refused_at_another_without_side_effect
         .await;
     assert_eq!(status, 200, "X-03: the successor works too: {body}");
 }
+
+#[actix_rt::test]
+async fn a_reused_token_is_caught_after_its_idle_expiry_and_behind_a_bad_scope() {
+    // RFT-04: neither an idle expiry nor a refused `scope` hides a reuse.
+    let data = DataDir::new();
+    let clock = Clock::default();
+    let server = TestServer::start_config(&data, test_config(&data), clock.clone()).await;
+    let tenant = tenant_with(
+        &server,
+        TenantPolicy {
+            refresh_idle_ttl_secs: 2,
+            refresh_absolute_ttl_secs: 3600,
+            ..TenantPolicy::default()
+        },
+    )
+    .await;
+    server.api(&tenant).await;
+    server.user(&tenant, "alice").await;
+    let client = server
+        .web_client(&tenant, AuthMethod::ClientSecretBasic, |_| {})
+        .await;
+    let introspector = server.machine(&tenant, TokenFormat::Jwt).await;
+
+    // The thief rotates RT0; the owner presents RT0 after its idle expiry.
+    let tokens0 = tokens(&server, &tenant, &client).await;
+    let (status, stolen) = server
+        .refresh(&tenant, Auth::Basic(&client), rt(&tokens0), &[])
+        .await;
+    assert_eq!(status, 200, "{stolen}");
+    clock.advance(Duration::from_secs(3));
+    let late = server
+        .refresh(&tenant, Auth::Basic(&client), rt(&tokens0), &[])
+        .await;
+    assert_invalid_grant(&late, "RFT-04 reuse after idle expiry");
+    assert!(
+        !active(&server, &tenant, &introspector, at(&stolen)).await,
+        "RFT-04: the thief's access token dies with the family"
+    );
+
+    // A used token with a scope the grant never had is still a reuse.
+    let tokens0 = tokens(&server, &tenant, &client).await;
+    let (status, tokens1) = server
+        .refresh(&tenant, Auth::Basic(&client), rt(&tokens0), &[])
+        .await;
+    assert_eq!(status, 200, "{tokens1}");
+    let probe = server
+        .refresh(
+            &tenant,
+            Auth::Basic(&client),
+            rt(&tokens0),
+            &[("scope", "admin")],
+        )
+        .await;
+    assert_invalid_grant(&probe, "RFT-04 reuse with a bad scope");
+    let next = server
+        .refresh(&tenant, Auth::Basic(&client), rt(&tokens1), &[])
+        .await;
+    assert_invalid_grant(&next, "RFT-04: the family is revoked");
+}

@@ -15,6 +15,9 @@ pub struct HttpConfig {
     pub public_url: String,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed when
+    /// throttling by source address. Default none: the peer address counts.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for HttpConfig {
@@ -23,6 +26,7 @@ impl Default for HttpConfig {
             bind: "127.0.0.1:8080".to_owned(),
             public_url: String::new(),
             workers: 0,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -52,6 +52,10 @@ pub fn find_match<'a>(registered: &'a [String], presented: &str) -> Option<&'a s
     if let Some(exact) = registered.iter().find(|r| r.as_str() == presented) {
         return Some(exact);
     }
+    // Characters the URL parser treats differently from the text split below.
+    if presented.contains(['#', '\\']) || presented.contains(char::is_whitespace) {
+        return None;
+    }
     let presented_url = url::Url::parse(presented).ok()?;
     if presented_url.scheme() != "http" || !is_loopback(&presented_url) {
         return None;
@@ -116,6 +120,9 @@ mod tests {
             "https://c.example.evil/cb",
             "https://c.example@evil/cb",
             "HTTPS://c.example/cb",
+            "http://127.0.0.1:8080#/cb",
+            "http://127.0.0.1:8080\\@evil.example/cb",
+            "http://127.0.0.1:8080/cb#x",
         ] {
             assert_eq!(find_match(&registered, bad), None, "{bad}");
         }

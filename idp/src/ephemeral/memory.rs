@@ -81,6 +81,15 @@ impl MemoryStore {
         shard.after_write(self.clock.now_ms());
     }
 
+    pub(super) fn replace(&self, key: &str, stored: Vec<u8>, drop_at_ms: i64) -> bool {
+        let mut shard = self.shard(key);
+        let Some(entry) = shard.entries.get_mut(key) else {
+            return false;
+        };
+        *entry = (stored, drop_at_ms);
+        true
+    }
+
     pub(super) fn get(&self, key: &str) -> Option<Vec<u8>> {
         self.shard(key).entries.get(key).map(|(v, _)| v.clone())
     }

@@ -84,6 +84,26 @@ impl Ephemeral {
         }
     }
 
+    /// Replaces the value under `key`, only if one is stored: a value deleted
+    /// meanwhile stays deleted (a logout is not undone by a concurrent use).
+    /// `false` when there was none.
+    pub async fn replace(
+        &self,
+        clock: &Clock,
+        key: &Key,
+        value: &[u8],
+        expires_at_ms: i64,
+    ) -> Result<bool, EphemeralError> {
+        let ttl_ms = expires_at_ms.saturating_sub(clock.now_ms()).max(1) + CLEANUP_SLACK_MS;
+        let stored = encode(value, expires_at_ms);
+        match self {
+            Self::Redis(r) => r.replace(key.as_str(), stored, ttl_ms).await,
+            Self::Memory(m) => {
+                Ok(m.replace(key.as_str(), stored, expires_at_ms + CLEANUP_SLACK_MS))
+            }
+        }
+    }
+
     /// The value under `key`, unless absent or expired.
     pub async fn get(&self, clock: &Clock, key: &Key) -> Result<Option<Vec<u8>>, EphemeralError> {
         let stored = match self {
@@ -130,6 +150,25 @@ impl Ephemeral {
         match self {
             Self::Redis(r) => r.incr(&windowed, window_end - now + CLEANUP_SLACK_MS).await,
             Self::Memory(m) => Ok(m.incr(&windowed, window_end + CLEANUP_SLACK_MS)),
+        }
+    }
+
+    /// Forgets the count of the current window of `key`.
+    pub async fn reset(
+        &self,
+        clock: &Clock,
+        key: &Key,
+        window: Duration,
+    ) -> Result<(), EphemeralError> {
+        let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1);
+        let index = clock.now_ms().div_euclid(window_ms);
+        let windowed = format!("{}:w{index}", key.as_str());
+        match self {
+            Self::Redis(r) => r.delete(&windowed).await,
+            Self::Memory(m) => {
+                m.take(&windowed);
+                Ok(())
+            }
         }
     }
 

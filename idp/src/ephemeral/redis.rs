@@ -66,6 +66,25 @@ impl RedisStore {
             .await
     }
 
+    pub(super) async fn replace(
+        &self,
+        key: &str,
+        stored: Vec<u8>,
+        ttl_ms: i64,
+    ) -> Result<bool, EphemeralError> {
+        let reply: Option<String> = self
+            .query(
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(stored)
+                    .arg("PX")
+                    .arg(ttl_ms)
+                    .arg("XX"),
+            )
+            .await?;
+        Ok(reply.is_some())
+    }
+
     pub(super) async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
         self.query(redis::cmd("GET").arg(key)).await
     }

@@ -64,6 +64,17 @@ pub async fn get_callback(
     let Some(code) = get("code") else {
         return Ok(page(&name).with("error", "You are signed out.").response());
     };
+    // What a client must check before redeeming (RFC 6749 §10.12, RFC 9207 §2.4).
+    let issuer = crate::flow::issuer(&state, &tenant);
+    if get("state") != Some(crate::demo::DEMO_STATE) || get("iss") != Some(issuer.as_str()) {
+        return Ok(page(&name)
+            .with(
+                "error",
+                "This response was not meant for the demo app (state or iss differ).",
+            )
+            .status(StatusCode::BAD_REQUEST)
+            .response());
+    }
     let client = tenant::find_client(&state, &tenant, &ClientId::new(DEMO_WEB_CLIENT))
         .await?
         .ok_or(PageError::NotFound)?;

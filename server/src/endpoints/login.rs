@@ -130,10 +130,7 @@ pub async fn post_login(
         ));
     }
     let client = client_of(&state, &tenant, &pending).await?;
-    let source = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let source = crate::client_ip::client_ip(&req, &platform.config);
     if let Some(retry) =
         login_guard::source_retry_after(platform, snapshot.tenant.id, &source).await
     {
@@ -141,35 +138,66 @@ pub async fn post_login(
     }
     let login = form.login.as_deref().unwrap_or_default().trim();
     let password = form.password.as_deref().unwrap_or_default();
-    let user = match idp::users::sign_in(platform, snapshot.tenant.id, login, password).await {
-        Ok(user) => user,
+    let failure_page = || {
+        login_page(
+            &tenant,
+            &client.name,
+            &form.interaction,
+            &pending,
+            login,
+            Some(FAILED),
+        )
+        .status(StatusCode::OK)
+        .response()
+    };
+    // Counted before the password is checked, so parallel guesses cannot all
+    // get in before the lock is written. The password is checked even past
+    // the limit, so timing does not tell a locked account apart.
+    let attempt = login_guard::admit(platform, snapshot.tenant.id, login).await;
+    let signed_in = idp::users::sign_in(platform, snapshot.tenant.id, login, password).await;
+    let user = match signed_in {
+        Ok(user) if attempt.allowed => user,
         Err(SignInError::Store(e)) => return Err(e.into()),
+        Ok(user) => {
+            login_guard::failed(platform, snapshot.tenant.id, &source, Some(&user.id), true).await;
+            return Ok(failure_page());
+        }
         Err(error) => {
-            let counted = match &error {
+            let user = match &error {
                 SignInError::WrongPassword(id) => Some(id),
                 _ => None,
             };
-            login_guard::record_failure(platform, snapshot.tenant.id, &source, counted).await;
-            return Ok(login_page(
-                &tenant,
-                &client.name,
-                &form.interaction,
-                &pending,
-                login,
-                Some(FAILED),
-            )
-            .status(StatusCode::OK)
-            .response());
+            login_guard::failed(platform, snapshot.tenant.id, &source, user, attempt.last).await;
+            return Ok(failure_page());
         }
     };
+    login_guard::succeeded(platform, snapshot.tenant.id, login).await;
+    // The interaction is spent before a session starts: of two posts of this
+    // form, one signs in.
+    if interaction::take(platform, snapshot.tenant.id, &form.interaction)
+        .await?
+        .is_none()
+    {
+        return Err(PageError::BadRequest(EXPIRED));
+    }
+    // An id_token_hint names who the client expects (OIDC Core §3.1.2.1).
+    if let Some(hint) = &pending.request.id_token_hint
+        && flow::hinted_subject(&state, &tenant, hint).as_deref() != Some(user.id.as_str())
+    {
+        return flow::error_redirect(
+            &state,
+            &tenant,
+            &pending.request,
+            "login_required",
+            "the signed-in user is not the one the client named",
+        );
+    }
     // A fresh session id at every login; the previous session ends.
     let policy = cookie_policy(&state);
     let cookie_name = policy.session_name(&snapshot.tenant.slug);
     let replaces = req.cookie(&cookie_name).map(|c| c.value().to_owned());
     let (cookie, session) =
         crate::sso::start(&tenant, user.id.as_str(), vec!["pwd".to_owned()], replaces).await?;
-    // The interaction is spent: a second post of this form does nothing.
-    interaction::take(platform, snapshot.tenant.id, &form.interaction).await?;
     pending.user_id = Some(user.id.as_str().to_owned());
     let session_cookie = policy.cookie(cookie_name, cookie.expose().clone());
     let next =

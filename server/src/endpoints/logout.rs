@@ -1,9 +1,11 @@
 //! RP-Initiated Logout 1.0 (`end_session_endpoint`), GET and POST. With a
-//! valid `id_token_hint` for the signed-in user the session ends at once, and
-//! the user goes back to `post_logout_redirect_uri` (with `state`) only when
-//! that URI is registered for the hinted client and exactly equal. Without a
-//! hint the user confirms on a page whose form carries the session's CSRF
-//! token. Ending a session revokes the refresh tokens bound to it.
+//! valid `id_token_hint` naming the current session (its `sid`) the session
+//! ends at once; a hint but no cookie (a cross-site POST) ends the session the
+//! hint names. The user goes back to `post_logout_redirect_uri` (with
+//! `state`) only when that URI is registered for the hinted client and exactly
+//! equal. Otherwise the user confirms on a page whose form carries the
+//! session's CSRF token and the request, checked again on the post. Ending a
+//! session revokes the refresh tokens bound to it.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -96,67 +98,96 @@ async fn logout(
             Some(uri.to_owned())
         }
     };
-    let same_user = |s: &Session| hint.as_ref().is_some_and(|c| c.sub == s.user_id);
-    match session {
-        None => finish(state, &tenant, None, target, params.first("state")).await,
-        Some((cookie, session)) if same_user(&session) => {
-            finish(
-                state,
-                &tenant,
-                Some((cookie, session)),
-                target,
-                params.first("state"),
+    let back = Return {
+        target,
+        state: params.first("state").map(str::to_owned),
+    };
+    let confirmed = |s: &Session| {
+        posted
+            && !s.csrf.is_empty()
+            && constant_time_eq(
+                params.first("csrf").unwrap_or_default().as_bytes(),
+                s.csrf.as_bytes(),
             )
-            .await
+    };
+    match (session, &hint) {
+        // The user confirmed on our page, or the client's ID token names this
+        // very session (RP-Initiated Logout §2): end it.
+        (Some((cookie, session)), _)
+            if confirmed(&session) || hint.as_ref().is_some_and(|h| h.sid == session.sid) =>
+        {
+            finish(state, &tenant, Ending::Session(cookie, session.sid), back).await
         }
-        Some((cookie, session)) if posted && params.first("id_token_hint").is_none() => {
-            let csrf = params.first("csrf").unwrap_or_default();
-            if !constant_time_eq(csrf.as_bytes(), session.csrf.as_bytes())
-                || session.csrf.is_empty()
-            {
-                return Err(PageError::Forbidden(
-                    "This form was not sent from the sign-out page. Go back and try again.",
-                ));
-            }
-            finish(state, &tenant, Some((cookie, session)), None, None).await
-        }
-        Some((_, session)) => Ok(Page::for_tenant("logout.html", "Sign out", name)
+        // A form post without this session's token changes nothing.
+        (Some(_), None) if posted => Err(PageError::Forbidden(
+            "This form was not sent from the sign-out page. Go back and try again.",
+        )),
+        // Otherwise the user confirms; the request rides along, checked again.
+        (Some((_, session)), _) => Ok(Page::for_tenant("logout.html", "Sign out", name)
             .with("action", format!("{}/logout", flow::page_base(&tenant)))
             .with("csrf", &session.csrf)
-            .with("state", Option::<String>::None)
+            .with("id_token_hint", params.first("id_token_hint"))
+            .with("post_logout_redirect_uri", back.target.as_deref())
+            .with("state", back.state.as_deref())
             .response()),
+        // No cookie (a cross-site POST does not carry the SameSite=Lax cookie):
+        // the ID token names the session to end on the server.
+        (None, Some(claims)) => finish(state, &tenant, Ending::Sid(claims.sid.clone()), back).await,
+        (None, None) => finish(state, &tenant, Ending::Nothing, back).await,
     }
 }
 
-/// Ends the session (if any) and its refresh tokens, then sends the user to
-/// `target` with `state`, or shows the signed-out page.
+/// Where the user goes after signing out: a registered URI with `state`.
+struct Return {
+    target: Option<String>,
+    state: Option<String>,
+}
+
+/// Which session a logout ends.
+enum Ending {
+    /// The browser's session: its cookie and public id.
+    Session(String, String),
+    /// The session with this public id, without its cookie.
+    Sid(String),
+    /// None (already signed out).
+    Nothing,
+}
+
+/// Ends the session (and the refresh tokens bound to it), then sends the
+/// user to the registered target with `state`, or shows the signed-out page.
 async fn finish(
     state: &AppState,
     tenant: &CurrentTenant,
-    session: Option<(String, Session)>,
-    target: Option<String>,
-    logout_state: Option<&str>,
+    ending: Ending,
+    back: Return,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = &tenant.snapshot;
     let policy = cookie_policy(state);
-    if let Some((cookie, session)) = &session {
-        crate::sso::end(tenant, cookie, session).await?;
+    let ended = match &ending {
+        Ending::Session(cookie, sid) => Some((Some(cookie.as_str()), sid.as_str())),
+        Ending::Sid(sid) => Some((None, sid.as_str())),
+        Ending::Nothing => None,
+    };
+    if let Some((cookie, sid)) = ended {
+        crate::sso::end(tenant, cookie, sid).await?;
         apply_locally(state, snapshot.tenant.id).await?;
     }
-    let mut response = match target {
+    let mut response = match back.target {
         Some(uri) => {
             let mut url = url::Url::parse(&uri)
                 .map_err(|e| PageError::Internal(format!("registered logout URI: {e}")))?;
-            if let Some(value) = logout_state {
+            if let Some(value) = &back.state {
                 url.query_pairs_mut().append_pair("state", value);
             }
             found(url.as_str())
         }
         None => Page::for_tenant("logged_out.html", "Signed out", &snapshot.tenant).response(),
     };
-    let removal = policy.removal(policy.session_name(&snapshot.tenant.slug));
-    if let Err(e) = response.add_cookie(&removal) {
-        tracing::error!(error = %e, "session cookie not removed");
+    if matches!(ending, Ending::Session(..)) {
+        let removal = policy.removal(policy.session_name(&snapshot.tenant.slug));
+        if let Err(e) = response.add_cookie(&removal) {
+            tracing::error!(error = %e, "session cookie not removed");
+        }
     }
     Ok(response)
 }

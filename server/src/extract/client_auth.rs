@@ -128,10 +128,7 @@ pub async fn authenticate(
     let platform = &state.platform;
     // Throttled per client and source address: client ids are public, so a
     // per-client lock alone would let anyone lock a client out.
-    let source = req
-        .peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_default();
+    let source = crate::client_ip::client_ip(req, &platform.config);
     let throttle_key = format!("{}@{source}", id.as_str());
     if let Some(retry_after) =
         state

@@ -160,12 +160,12 @@ pub struct Page {
 }
 
 impl Page {
-    /// The value of the hidden input `name`.
+    /// The value of the hidden input `name`, entity-decoded as a browser would.
     pub fn hidden(&self, name: &str) -> Option<String> {
         let marker = format!("name=\"{name}\" value=\"");
         let start = self.body.find(&marker)? + marker.len();
         let end = self.body.get(start..)?.find('"')? + start;
-        Some(self.body.get(start..end)?.to_owned())
+        Some(unescape(self.body.get(start..end)?))
     }
 
     /// The query parameters of the `Location`, decoded.
@@ -193,6 +193,16 @@ impl Page {
             "WEB-04: no third-party resources"
         );
     }
+}
+
+/// HTML attribute text decoded (the entities tera's escaping produces).
+fn unescape(text: &str) -> String {
+    text.replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// The decoded query of `url`.

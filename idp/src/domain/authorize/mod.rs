@@ -145,6 +145,10 @@ pub fn validate(
             Some(_) => (presented.to_owned(), true),
             None => return ErrorPage("The redirect URI is not registered for this application."),
         },
+        // OIDC Core §3.1.2.1 makes it required for OpenID requests.
+        Ok(None) if names_openid(params) => {
+            return ErrorPage("The request must name its redirect URI.");
+        }
         Ok(None) => match registered.as_slice() {
             [only] => (only.clone(), false),
             _ => return ErrorPage("The request must name its redirect URI."),
@@ -226,6 +230,13 @@ pub fn validate(
                 "code_challenge is required (PKCE with S256)",
             );
         }
+        // Relaxed PKCE only with nonce assurance (RFC 9700 §2.1.1).
+        None if !scopes.iter().any(|s| s == OPENID) || params.first("nonce").is_none() => {
+            return redirect(
+                "invalid_request",
+                "code_challenge is required unless an OpenID request carries a nonce",
+            );
+        }
         None => None,
     };
     let mut prompts = Vec::new();
@@ -266,6 +277,12 @@ pub fn validate(
         id_token_hint: params.first("id_token_hint").map(str::to_owned),
         ui_locales: params.first("ui_locales").map(str::to_owned),
     })
+}
+
+fn names_openid(params: &Params) -> bool {
+    params
+        .first("scope")
+        .is_some_and(|s| s.split(' ').any(|s| s == OPENID))
 }
 
 /// The URL an error redirect goes to: the registered URI with its own query

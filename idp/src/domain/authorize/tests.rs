@@ -175,8 +175,16 @@ fn pkce_rules() {
         require_pkce_for_confidential: false,
         ..TenantPolicy::default()
     };
+    // Relaxed: no challenge only with nonce assurance (an OpenID request with a nonce).
+    assert_eq!(
+        redirected_error(validate(&params(&none), Some(&confidential), &relaxed)),
+        "invalid_request",
+        "PKC-08 without a nonce"
+    );
+    let mut with_nonce = none.clone();
+    with_nonce.push(("nonce", "n"));
     assert!(matches!(
-        validate(&params(&none), Some(&confidential), &relaxed),
+        validate(&params(&with_nonce), Some(&confidential), &relaxed),
         AuthorizeOutcome::Valid(_)
     ));
     assert_eq!(

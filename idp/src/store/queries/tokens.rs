@@ -75,6 +75,20 @@ pub fn insert_revoked(
     Ok(())
 }
 
+/// Whether `jti` of `tenant` is on the revocation list.
+pub fn is_revoked(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    jti: &str,
+) -> Result<bool, StoreError> {
+    Ok(revoked_tokens::table
+        .filter(revoked_tokens::tenant_id.eq(tenant.to_string()))
+        .filter(revoked_tokens::jti.eq(jti))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
 /// Revoked ids of `tenant` whose tokens have not expired at `now`.
 pub fn live_revocations(
     conn: &mut DbConnection,

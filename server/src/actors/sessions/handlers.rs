@@ -38,7 +38,10 @@ impl Handler<EndSession> for SessionActor {
     fn handle(&mut self, msg: EndSession, _: &mut Self::Context) -> Self::Result {
         let (platform, tenant) = (self.platform.clone(), self.tenant);
         Box::pin(async move {
-            idp::sessions::end(&platform, tenant, &msg.cookie).await?;
+            if let Some(cookie) = &msg.cookie {
+                idp::sessions::end(&platform, tenant, cookie).await?;
+            }
+            idp::sessions::end_sid(&platform, tenant, &msg.sid).await?;
             idp::grants::revoke_session(&platform, tenant, &msg.policy, &msg.sid).await?;
             Ok(())
         })

@@ -38,8 +38,8 @@ pub struct ResumeSession {
 pub struct EndSession {
     /// The tenant's policy.
     pub policy: TenantPolicy,
-    /// The cookie value.
-    pub cookie: String,
+    /// The cookie value, when the browser sent it.
+    pub cookie: Option<String>,
     /// The session's public id.
     pub sid: String,
 }

@@ -47,38 +47,40 @@ pub async fn grant(
     let token = form.get("refresh_token").ok_or_else(|| {
         TokenEndpointError::new(TokenErrorCode::InvalidRequest, "refresh_token is required")
     })?;
-    // Scope is checked before rotating, so a refused narrowing spends nothing.
-    let current = grants::find_live(platform, tenant_id, token)
-        .await?
-        .filter(|g| g.client_id == client.id.as_str())
-        .ok_or_else(invalid_grant)?;
-    let narrowed: Option<Vec<String>> =
-        match form.get("scope").map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(requested) => {
-                let mut scopes: Vec<String> = Vec::new();
-                for scope in requested.split(' ').filter(|s| !s.is_empty()) {
-                    if !current.scopes.iter().any(|s| s == scope) {
-                        return Err(TokenEndpointError::new(
-                            TokenErrorCode::InvalidScope,
-                            "refresh cannot add scopes to the grant",
-                        ));
-                    }
-                    if !scopes.iter().any(|s| s == scope) {
-                        scopes.push(scope.to_owned());
-                    }
+    let narrowed: Option<Vec<String>> = form
+        .get("scope")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|requested| {
+            let mut scopes: Vec<String> = Vec::new();
+            for scope in requested.split(' ').filter(|s| !s.is_empty()) {
+                if !scopes.iter().any(|s| s == scope) {
+                    scopes.push(scope.to_owned());
                 }
-                Some(scopes)
             }
-        };
-    let (next, grant) = match grants::rotate(platform, tenant_id, policy, token, client.id.as_str())
-        .await
-    {
+            scopes
+        });
+    let rotated = grants::rotate(
+        platform,
+        tenant_id,
+        policy,
+        token,
+        client.id.as_str(),
+        narrowed.as_deref(),
+    )
+    .await;
+    let (next, grant) = match rotated {
         Ok(rotated) => rotated,
         Err(RefreshError::Store(e)) => return Err(e.into()),
         Err(RefreshError::Reused) => {
             apply_locally(state, tenant_id).await?;
             return Err(invalid_grant());
+        }
+        Err(RefreshError::InvalidScope) => {
+            return Err(TokenEndpointError::new(
+                TokenErrorCode::InvalidScope,
+                "refresh cannot add scopes to the grant",
+            ));
         }
         Err(RefreshError::Invalid | RefreshError::ClientMismatch) => return Err(invalid_grant()),
     };
