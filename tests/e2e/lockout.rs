@@ -260,3 +260,25 @@ async fn a_source_address_with_too_many_failures_gets_429() {
     assert!((1..=15 * 60).contains(&retry), "Retry-After {retry}");
     assert!(page.location.is_none(), "not signed in");
 }
+
+#[actix_rt::test]
+async fn successful_logins_never_add_up_to_a_lock() {
+    // Attempts are counted before the password check; a success clears them,
+    // so a user who signs in often is never locked out (and 9 failures
+    // followed by a success start the count again).
+    let server = TestServer::start().await;
+    let (tenant, client, _) = tenant_with(&server, "busy").await;
+    for round in 0..12 {
+        let browser = server.browser();
+        let form = open_login(&browser, &tenant, &client).await;
+        let page = post(&browser, &form, "busy", PASSWORD).await;
+        assert_signed_in(&page, &format!("login {round}"));
+    }
+    for round in 0..2 {
+        let (browser, form) = fail(&server, &tenant, &client, "busy", 9).await;
+        assert_signed_in(
+            &post(&browser, &form, "busy", PASSWORD).await,
+            &format!("9 failures, then the right password (round {round})"),
+        );
+    }
+}

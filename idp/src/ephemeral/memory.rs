@@ -90,6 +90,10 @@ impl MemoryStore {
         true
     }
 
+    pub(super) fn reset_counter(&self, key: &str) {
+        self.shard(key).counters.remove(key);
+    }
+
     pub(super) fn get(&self, key: &str) -> Option<Vec<u8>> {
         self.shard(key).entries.get(key).map(|(v, _)| v.clone())
     }

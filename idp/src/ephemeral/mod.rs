@@ -166,7 +166,7 @@ impl Ephemeral {
         match self {
             Self::Redis(r) => r.delete(&windowed).await,
             Self::Memory(m) => {
-                m.take(&windowed);
+                m.reset_counter(&windowed);
                 Ok(())
             }
         }
