@@ -359,12 +359,12 @@ def flow_section(flow_results, argon):
     lines = [
         FLOWS_HEADING,
         "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `SCENARIOS=flows python3 bench/run.py` "
-        f"on {os.cpu_count()} CPUs ({model}), shared with other test runs (load averages before each run in "
-        "`results-raw.log`).",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `python3 bench/run.py` "
+        f"(or `SCENARIOS=flows` alone) on {os.cpu_count()} CPUs ({model}); load averages before each run in "
+        "`results-raw.log`.",
         f"Driver: `idp-bench-flows` on the same machine, {FLOW_SECONDS} s a run, {ROUNDS} round(s) per scenario (figures are "
         f"means), {FLOW_CONNS} concurrent browsers ({LOGIN_CONNS} for password logins), {FLOW_USERS} users. "
-        "Public first-party web client (PKCE S256, consent skipped), scope `openid profile email offline_access`: "
+        "Public first-party web client (PKCE S256; consent asked once per user, for offline_access, then remembered), scope `openid profile email offline_access`: "
         "every flow ends with an access token (ES256 JWT), an ID token (RS256) and a refresh token; every "
         "refresh rotates the refresh token and issues both tokens again.",
         "CPU-ms/flow = CPU time of the server process (plus every PostgreSQL and Redis process on the "
