@@ -135,6 +135,28 @@ pub async fn end(
     platform.ephemeral.delete(&key(tenant, cookie)).await
 }
 
+/// Whether the session whose public id is `sid` still lives (not ended by a
+/// logout, not expired).
+pub async fn is_live(
+    platform: &Platform,
+    tenant: TenantId,
+    sid: &str,
+) -> Result<bool, EphemeralError> {
+    let Some(digest) = platform
+        .ephemeral
+        .get(&platform.clock, &sid_key(tenant, sid))
+        .await?
+    else {
+        return Ok(false);
+    };
+    let digest = String::from_utf8_lossy(&digest).into_owned();
+    Ok(platform
+        .ephemeral
+        .get(&platform.clock, &Key::new(tenant, "session", &digest))
+        .await?
+        .is_some())
+}
+
 /// Ends the session whose public id is `sid`, if it still lives.
 pub async fn end_sid(
     platform: &Platform,

@@ -19,6 +19,19 @@ use crate::support::signin::{
 /// The generic message of every failed login.
 const FAILED: &str = "The username or password is incorrect";
 
+/// A server whose clock stands at the start of a counting window, so a
+/// test's failures never straddle two windows.
+async fn server_at_window_start() -> TestServer {
+    let server = TestServer::start().await;
+    let clock = &server.platform().clock;
+    let window_ms = i64::try_from(idp_server::login_guard::WINDOW.as_millis()).expect("small");
+    let into = clock.now_ms().rem_euclid(window_ms);
+    clock.advance(Duration::from_millis(
+        u64::try_from(window_ms - into + 10).expect("positive"),
+    ));
+    server
+}
+
 /// A tenant with the default API, a web client and the user `username`.
 async fn tenant_with(server: &TestServer, username: &str) -> (Tenant, Creds, String) {
     let tenant = server.tenant().await;
@@ -115,7 +128,7 @@ async fn fail(
 
 #[actix_rt::test]
 async fn ten_wrong_passwords_lock_the_user_of_one_tenant_for_the_window() {
-    let server = TestServer::start().await;
+    let server = server_at_window_start().await;
     let (a, client_a, _) = tenant_with(&server, "alice").await;
     let (b, client_b, _) = tenant_with(&server, "alice").await;
 
@@ -198,7 +211,7 @@ async fn sub_after_sign_in(
 
 #[actix_rt::test]
 async fn the_same_credentials_in_two_tenants_are_two_accounts() {
-    let server = TestServer::start().await;
+    let server = server_at_window_start().await;
     let (a, client_a, carol_a) = tenant_with(&server, "carol").await;
     let (b, client_b, carol_b) = tenant_with(&server, "carol").await;
     server.user(&a, "dave").await;
@@ -231,7 +244,7 @@ async fn the_same_credentials_in_two_tenants_are_two_accounts() {
 
 #[actix_rt::test]
 async fn a_source_address_with_too_many_failures_gets_429() {
-    let server = TestServer::start().await;
+    let server = server_at_window_start().await;
     let (tenant, client, _) = tenant_with(&server, "alice").await;
     let started = Instant::now();
     // Unknown users: no account is locked on the way.

@@ -480,3 +480,38 @@ async fn a_hint_from_another_session_asks_the_user_first() {
     );
     assert_signed_out(&browser, &setup, "ended after confirmation").await;
 }
+
+/// A code minted before the session ended is worthless after the logout:
+/// what the session held was revoked, and the code must not mint more.
+#[actix_rt::test]
+async fn a_code_from_before_the_logout_is_refused() {
+    let server = TestServer::start().await;
+    let setup = setup(&server).await;
+    let browser = server.browser();
+    let callback = browser
+        .code_flow(
+            &setup.tenant,
+            &flow_params(&setup.client, "openid offline_access"),
+            "alice",
+        )
+        .await;
+    let page = logout(&browser, &setup.tenant, &[]).await;
+    let csrf = page.hidden("csrf").expect("confirmation form");
+    let done = browser
+        .post(
+            &format!("/t/{}/logout", setup.tenant.slug),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let (status, body) = server
+        .redeem(
+            &setup.tenant,
+            Auth::Basic(&setup.client),
+            &callback["code"],
+            Some(VERIFIER),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "invalid_grant");
+}

@@ -96,6 +96,14 @@ pub async fn grant(
     if !user.is_some_and(|u| u.enabled) {
         return Err(invalid_grant());
     }
+    // A code minted before its session ended (logout) yields nothing: the
+    // logout already revoked what the session held.
+    if !idp::sessions::is_live(platform, tenant_id, &grant.session_id)
+        .await
+        .map_err(unavailable)?
+    {
+        return Err(invalid_grant());
+    }
     let userinfo = format!(
         "{}/userinfo",
         snapshot.tenant.issuer(&platform.config.http.public_url)
