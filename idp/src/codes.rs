@@ -7,8 +7,6 @@
 
 use crate::crypto::{b64url, sha256};
 use crate::domain::grant::authorization_code::CodeGrant;
-use serde::{Deserialize, Serialize};
-
 use crate::ephemeral::{EphemeralError, Key};
 use crate::ids::TenantId;
 use crate::platform::Platform;
@@ -36,21 +34,34 @@ pub async fn issue(
 }
 
 /// Takes the code: returns its grant once, and `None` for an unknown,
-/// expired or already redeemed code.
+/// expired or already redeemed code. In the same atomic step the code leaves
+/// its tombstone (naming `grant_id`, the grant its redemption creates) for
+/// `tombstone_ttl_secs`, so a concurrent replay finds one or the other.
 pub async fn redeem(
     platform: &Platform,
     tenant: TenantId,
     code: &str,
+    grant_id: &str,
+    tombstone_ttl_secs: i64,
 ) -> Result<Option<CodeGrant>, EphemeralError> {
+    let mut note = grant_id.as_bytes().to_vec();
+    note.push(0);
+    let expires_at = platform.clock.now_ms() + tombstone_ttl_secs.saturating_mul(1000);
     let taken = platform
         .ephemeral
-        .take(&platform.clock, &key(tenant, code))
+        .take_leaving(
+            &platform.clock,
+            &key(tenant, code),
+            &tombstone_key(tenant, code),
+            &note,
+            expires_at,
+        )
         .await?;
     Ok(taken.and_then(|bytes| serde_json::from_slice(&bytes).ok()))
 }
 
 /// What a redeemed code leaves behind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tombstone {
     /// The client the code was issued to.
     pub client_id: String,
@@ -64,25 +75,24 @@ fn tombstone_key(tenant: TenantId, code: &str) -> Key {
     Key::new(tenant, "code-tombstone", &b64url(&sha256(code.as_bytes())))
 }
 
-/// Records that `code` was redeemed into `tombstone`, for `ttl_secs`.
-pub async fn bury(
+/// Shortens the tombstone of `code` to `ttl_secs` (when its redemption
+/// produced shorter-lived tokens than first assumed).
+pub async fn shorten_tombstone(
     platform: &Platform,
     tenant: TenantId,
     code: &str,
-    tombstone: &Tombstone,
     ttl_secs: i64,
 ) -> Result<(), EphemeralError> {
-    let value = serde_json::to_vec(tombstone).map_err(|e| EphemeralError(e.to_string()))?;
+    let key = tombstone_key(tenant, code);
+    let Some(value) = platform.ephemeral.get(&platform.clock, &key).await? else {
+        return Ok(());
+    };
     let expires_at = platform.clock.now_ms() + ttl_secs.saturating_mul(1000);
     platform
         .ephemeral
-        .put(
-            &platform.clock,
-            &tombstone_key(tenant, code),
-            &value,
-            expires_at,
-        )
+        .replace(&platform.clock, &key, &value, expires_at)
         .await
+        .map(|_| ())
 }
 
 /// The tombstone of a redeemed `code`, if it still lives.
@@ -91,9 +101,25 @@ pub async fn tombstone(
     tenant: TenantId,
     code: &str,
 ) -> Result<Option<Tombstone>, EphemeralError> {
-    let bytes = platform
+    let Some(bytes) = platform
         .ephemeral
         .get(&platform.clock, &tombstone_key(tenant, code))
-        .await?;
-    Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
+        .await?
+    else {
+        return Ok(None);
+    };
+    // `grant_id`, a zero byte, then the code's own stored value (its expiry,
+    // then its grant), as `redeem` left it.
+    let Some(split) = bytes.iter().position(|b| *b == 0) else {
+        return Ok(None);
+    };
+    let grant_id = String::from_utf8_lossy(bytes.get(..split).unwrap_or_default()).into_owned();
+    let grant: Option<CodeGrant> = bytes
+        .get(split + 1 + 8..)
+        .and_then(|json| serde_json::from_slice(json).ok());
+    Ok(grant.map(|g| Tombstone {
+        client_id: g.client_id,
+        code_challenge: g.code_challenge,
+        grant_id,
+    }))
 }

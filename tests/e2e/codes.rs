@@ -33,23 +33,46 @@ async fn a_code_is_redeemed_once_and_expires() {
     assert!(code.expose().len() >= 43, "at least 256 bits");
     let other = server.tenant().await;
     assert_eq!(
-        idp::codes::redeem(platform, other.id, code.expose())
+        idp::codes::redeem(platform, other.id, code.expose(), "g", 60)
             .await
             .expect("redeem"),
         None,
         "another tenant's code is unknown"
     );
     assert_eq!(
-        idp::codes::redeem(platform, tenant.id, code.expose())
+        idp::codes::tombstone(platform, tenant.id, code.expose())
+            .await
+            .expect("read"),
+        None,
+        "no tombstone before the redemption"
+    );
+    assert_eq!(
+        idp::codes::redeem(platform, tenant.id, code.expose(), "g", 60)
             .await
             .expect("redeem"),
         Some(grant())
     );
+    // The redemption left its tombstone in the same atomic step.
+    let tomb = idp::codes::tombstone(platform, tenant.id, code.expose())
+        .await
+        .expect("read")
+        .expect("a tombstone");
+    assert_eq!(tomb.grant_id, "g");
+    assert_eq!(tomb.client_id, grant().client_id);
+    assert_eq!(tomb.code_challenge, grant().code_challenge);
     assert_eq!(
-        idp::codes::redeem(platform, tenant.id, code.expose())
+        idp::codes::redeem(platform, tenant.id, code.expose(), "g2", 60)
             .await
             .expect("redeem"),
         None
+    );
+    assert_eq!(
+        idp::codes::tombstone(platform, tenant.id, code.expose())
+            .await
+            .expect("read")
+            .map(|t| t.grant_id),
+        Some("g".to_owned()),
+        "a failed redemption leaves the first tombstone alone"
     );
 
     let late = idp::codes::issue(platform, tenant.id, &grant(), 60)
@@ -57,7 +80,7 @@ async fn a_code_is_redeemed_once_and_expires() {
         .expect("issued");
     platform.clock.advance(Duration::from_secs(61));
     assert_eq!(
-        idp::codes::redeem(platform, tenant.id, late.expose())
+        idp::codes::redeem(platform, tenant.id, late.expose(), "g", 60)
             .await
             .expect("redeem"),
         None
@@ -89,7 +112,7 @@ async fn concurrent_redemptions_across_processes_yield_one_grant() {
             };
             let code = code.expose().clone();
             races.push(tokio::spawn(async move {
-                idp::codes::redeem(&platform, tenant.id, &code)
+                idp::codes::redeem(&platform, tenant.id, &code, "g", 60)
                     .await
                     .expect("redeem")
             }));

@@ -59,20 +59,65 @@ impl MemoryStore {
         }
     }
 
+    fn index(key: &str) -> usize {
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        usize::try_from(hash % SHARDS as u64).unwrap_or(0)
+    }
+
     #[expect(
         clippy::indexing_slicing,
         reason = "the index is reduced modulo SHARDS"
     )]
-    fn shard(&self, key: &str) -> MutexGuard<'_, Shard> {
-        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
-        let index = usize::try_from(hash % SHARDS as u64).unwrap_or(0);
-        let shard = &self.shards[index % SHARDS];
+    fn lock(&self, index: usize) -> MutexGuard<'_, Shard> {
         // A poisoned shard only means a panic elsewhere mid-insert; the map is still usable.
-        shard
+        self.shards[index % SHARDS]
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn shard(&self, key: &str) -> MutexGuard<'_, Shard> {
+        self.lock(Self::index(key))
+    }
+
+    /// Takes `key` and, if it was there, stores `prefix` + its value under
+    /// `other`, with no moment in between visible to another thread. Two
+    /// shards are locked in index order, so concurrent calls cannot deadlock.
+    pub(super) fn take_leaving(
+        &self,
+        key: &str,
+        other: &str,
+        prefix: &[u8],
+        drop_at_ms: i64,
+    ) -> Option<Vec<u8>> {
+        let (a, b) = (Self::index(key), Self::index(other));
+        let now = self.clock.now_ms();
+        let leave = |taken: &[u8]| {
+            let mut value = prefix.to_vec();
+            value.extend_from_slice(taken);
+            value
+        };
+        if a == b {
+            let mut shard = self.lock(a);
+            let (taken, _) = shard.entries.remove(key)?;
+            shard
+                .entries
+                .insert(other.to_owned(), (leave(&taken), drop_at_ms));
+            shard.after_write(now);
+            return Some(taken);
+        }
+        let (mut first, mut second) = (self.lock(a.min(b)), self.lock(a.max(b)));
+        let (from, to) = if a < b {
+            (&mut first, &mut second)
+        } else {
+            (&mut second, &mut first)
+        };
+        let (taken, _) = from.entries.remove(key)?;
+        to.entries
+            .insert(other.to_owned(), (leave(&taken), drop_at_ms));
+        to.after_write(now);
+        Some(taken)
     }
 
     pub(super) fn put(&self, key: &str, stored: Vec<u8>, drop_at_ms: i64) {

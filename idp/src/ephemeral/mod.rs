@@ -153,6 +153,36 @@ impl Ephemeral {
         }
     }
 
+    /// Takes the value under `key` (as [`Self::take`]) and, in the same atomic
+    /// step, leaves `note` followed by the taken value under `other` until
+    /// `expires_at_ms`: whoever finds `key` gone finds `other` already there.
+    pub async fn take_leaving(
+        &self,
+        clock: &Clock,
+        key: &Key,
+        other: &Key,
+        note: &[u8],
+        expires_at_ms: i64,
+    ) -> Result<Option<Vec<u8>>, EphemeralError> {
+        let ttl_ms = expires_at_ms.saturating_sub(clock.now_ms()).max(1) + CLEANUP_SLACK_MS;
+        // The left value is `encode(note)` + the taken stored bytes: it decodes
+        // as one value with `note` then the taken value's own encoding.
+        let prefix = encode(note, expires_at_ms);
+        let taken = match self {
+            Self::Redis(r) => {
+                r.take_leaving(key.as_str(), other.as_str(), prefix, ttl_ms)
+                    .await?
+            }
+            Self::Memory(m) => m.take_leaving(
+                key.as_str(),
+                other.as_str(),
+                &prefix,
+                expires_at_ms + CLEANUP_SLACK_MS,
+            ),
+        };
+        Ok(taken.and_then(|stored| decode(stored, clock.now_ms())))
+    }
+
     /// Forgets the count of the current window of `key`.
     pub async fn reset(
         &self,
@@ -257,5 +287,30 @@ mod tests {
         assert_eq!(store.incr(&clock, &counter, window).await.expect("incr"), 2);
         clock.advance(window);
         assert_eq!(store.incr(&clock, &counter, window).await.expect("incr"), 1);
+        store.reset(&clock, &counter, window).await.expect("reset");
+        assert_eq!(store.incr(&clock, &counter, window).await.expect("incr"), 1);
+
+        // take_leaving across every pairing of shards (same and different).
+        for i in 0..64 {
+            let from = Key::new(tenant, "code", &format!("c{i}"));
+            let to = Key::new(tenant, "tomb", &format!("c{i}"));
+            let exp = clock.now_ms() + 60_000;
+            store.put(&clock, &from, b"grant", exp).await.expect("put");
+            let taken = store
+                .take_leaving(&clock, &from, &to, b"note:", exp)
+                .await
+                .expect("take");
+            assert_eq!(taken, Some(b"grant".to_vec()));
+            let left = store.get(&clock, &to).await.expect("get").expect("left");
+            assert!(left.starts_with(b"note:"), "{i}");
+            assert_eq!(store.get(&clock, &from).await.expect("get"), None);
+            let again = store
+                .take_leaving(&clock, &from, &to, b"other:", exp)
+                .await
+                .expect("take");
+            assert_eq!(again, None, "gone once taken");
+            let kept = store.get(&clock, &to).await.expect("get").expect("kept");
+            assert!(kept.starts_with(b"note:"), "a miss leaves nothing");
+        }
     }
 }

@@ -85,6 +85,30 @@ impl RedisStore {
         Ok(reply.is_some())
     }
 
+    pub(super) async fn take_leaving(
+        &self,
+        key: &str,
+        other: &str,
+        prefix: Vec<u8>,
+        ttl_ms: i64,
+    ) -> Result<Option<Vec<u8>>, EphemeralError> {
+        // One script: Redis runs it atomically, so no command sees the value
+        // gone and its successor not yet there.
+        const SCRIPT: &str = "local v = redis.call('GETDEL', KEYS[1]) \
+            if v then redis.call('SET', KEYS[2], ARGV[1] .. v, 'PX', ARGV[2]) end \
+            return v";
+        self.query(
+            redis::cmd("EVAL")
+                .arg(SCRIPT)
+                .arg(2)
+                .arg(key)
+                .arg(other)
+                .arg(prefix)
+                .arg(ttl_ms),
+        )
+        .await
+    }
+
     pub(super) async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, EphemeralError> {
         self.query(redis::cmd("GET").arg(key)).await
     }

@@ -1,10 +1,11 @@
 //! `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC
-//! Core §3.1.3). The code is taken atomically; a tombstone is left before
-//! anything is checked, so a replay is recognised for as long as the tokens
-//! it produced live. A replay that proves itself (the same client, the right
-//! verifier) revokes those tokens; one that does not revokes nothing.
+//! Core §3.1.3). The code is taken, and its tombstone left, in one atomic
+//! step before anything is checked, so a replay is recognised (even one
+//! racing the redemption) for as long as the tokens it produced live. A
+//! replay that proves itself (the same client, the right verifier) revokes
+//! those tokens; one that does not revokes nothing.
 
-use idp::codes::{self, Tombstone};
+use idp::codes;
 use idp::domain::client::Client;
 use idp::domain::grant::authorization_code::{audience, proves};
 use idp::domain::scope::{OFFLINE_ACCESS, OPENID};
@@ -54,7 +55,21 @@ pub async fn grant(
     })?;
     let verifier = form.get("code_verifier");
     let unavailable = |e: idp::ephemeral::EphemeralError| ApiError::Unavailable(e.to_string());
-    let Some(grant) = codes::redeem(platform, tenant_id, code)
+    let grant_id = UserGrant::new_id();
+    let may_refresh = client
+        .settings
+        .grant_types
+        .contains(&GrantType::RefreshToken)
+        && policy.allows(GrantType::RefreshToken);
+    let access_ttl = lifetime(policy, client);
+    // The tombstone must outlive every token the redemption may produce; it
+    // is shortened below when no refresh token is issued.
+    let tomb_ttl = if may_refresh {
+        policy.refresh_absolute_ttl_secs.max(access_ttl)
+    } else {
+        access_ttl
+    };
+    let Some(grant) = codes::redeem(platform, tenant_id, code, &grant_id, tomb_ttl)
         .await
         .map_err(unavailable)?
     else {
@@ -69,26 +84,12 @@ pub async fn grant(
         }
         return Err(invalid_grant());
     };
-    let grant_id = UserGrant::new_id();
-    let offline = grant.scopes.iter().any(|s| s == OFFLINE_ACCESS)
-        && client
-            .settings
-            .grant_types
-            .contains(&GrantType::RefreshToken)
-        && policy.allows(GrantType::RefreshToken);
-    let tomb_ttl = if offline {
-        policy.refresh_absolute_ttl_secs
-    } else {
-        lifetime(policy, client)
-    };
-    let tomb = Tombstone {
-        client_id: grant.client_id.clone(),
-        code_challenge: grant.code_challenge.clone(),
-        grant_id: grant_id.clone(),
-    };
-    codes::bury(platform, tenant_id, code, &tomb, tomb_ttl)
-        .await
-        .map_err(unavailable)?;
+    let offline = may_refresh && grant.scopes.iter().any(|s| s == OFFLINE_ACCESS);
+    if may_refresh && !offline {
+        codes::shorten_tombstone(platform, tenant_id, code, access_ttl)
+            .await
+            .map_err(unavailable)?;
+    }
     grant
         .check(client.id.as_str(), form.get("redirect_uri"), verifier)
         .map_err(|_| invalid_grant())?;
