@@ -122,7 +122,17 @@ impl ChangeFeed {
                         conn = connector.connect().ok();
                     }
                     let Some(c) = conn.as_mut() else { continue };
-                    match poll(c, last_seen) {
+                    let started = Instant::now();
+                    let polled = poll(c, last_seen);
+                    // A slow poll eats into the staleness bound: say so, to
+                    // tell a slow database from a lost connection.
+                    if started.elapsed() > interval * 2 {
+                        tracing::warn!(
+                            elapsed_ms = started.elapsed().as_millis(),
+                            "change counter poll was slow"
+                        );
+                    }
+                    match polled {
                         Ok((value, changed)) => {
                             poll_fresh.mark();
                             changed.into_iter().for_each(|change| on_change(change));

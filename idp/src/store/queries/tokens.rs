@@ -7,13 +7,48 @@ use crate::store::models::token::{OpaqueTokenRow, RevokedTokenRow};
 use crate::store::schema::{opaque_tokens, revoked_tokens};
 use crate::store::{DbConnection, StoreError};
 
-/// Stores opaque tokens (one transaction for a batch).
+/// Rows per multi-row `INSERT` (11 parameters each, far below both
+/// databases' parameter limits).
+const ROWS_PER_INSERT: usize = 256;
+
+/// Stores opaque tokens (the caller's transaction holds a batch). One
+/// multi-row `INSERT` per chunk: the query builder's multi-row `VALUES` does
+/// not compile on the `MultiConnection` enum, so the statement is written
+/// out, with `$n` placeholders, which both databases accept in order.
 pub fn insert_opaque(conn: &mut DbConnection, rows: &[OpaqueTokenRow]) -> Result<(), StoreError> {
-    // Multi-row VALUES does not compile on the MultiConnection enum.
-    for row in rows {
-        diesel::insert_into(opaque_tokens::table)
-            .values(row)
-            .execute(conn)?;
+    use diesel::sql_types::{BigInt, Binary, Bool, Nullable, Text};
+    use std::fmt::Write;
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO opaque_tokens (tenant_id, digest, jti, client_id, subject, audience, \
+             scope, issued_at, expires_at, revoked, grant_id) VALUES ",
+        );
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for column in 0..11 {
+                n += 1;
+                let sep = if column == 0 { "" } else { ", " };
+                let _ = write!(sql, "{sep}${n}");
+            }
+            sql.push(')');
+        }
+        let mut query = diesel::sql_query(sql).into_boxed::<crate::store::backend::MultiBackend>();
+        for row in chunk {
+            query = query
+                .bind::<Text, _>(row.tenant_id.as_str())
+                .bind::<Binary, _>(row.digest.as_slice())
+                .bind::<Text, _>(row.jti.as_str())
+                .bind::<Text, _>(row.client_id.as_str())
+                .bind::<Text, _>(row.subject.as_str())
+                .bind::<Text, _>(row.audience.as_str())
+                .bind::<Text, _>(row.scope.as_str())
+                .bind::<BigInt, _>(row.issued_at)
+                .bind::<BigInt, _>(row.expires_at)
+                .bind::<Bool, _>(row.revoked)
+                .bind::<Nullable<Text>, _>(row.grant_id.as_deref());
+        }
+        query.execute(conn)?;
     }
     Ok(())
 }
