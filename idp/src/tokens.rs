@@ -9,7 +9,7 @@ use crate::ids::TenantId;
 use crate::platform::Platform;
 use crate::store::StoreError;
 use crate::store::models::token::OpaqueTokenRow;
-use crate::store::queries::{tenants, tokens};
+use crate::store::queries::{refresh_tokens, tenants, tokens};
 
 /// The stored form of an opaque token: its digest and claims.
 pub fn opaque_row(tenant: TenantId, token: &str, claims: &AccessTokenClaims) -> OpaqueTokenRow {
@@ -103,7 +103,10 @@ pub async fn revoke(
     // changes nothing the caller relies on.
     if let Err(e) = platform
         .db
-        .run(move |conn| tokens::purge_expired(conn, tenant, now, PURGE_BATCH))
+        .run(move |conn| {
+            tokens::purge_expired(conn, tenant, now, PURGE_BATCH)?;
+            refresh_tokens::purge_expired(conn, tenant, now, PURGE_BATCH)
+        })
         .await
     {
         tracing::warn!(error = %e, "purge of expired tokens deferred");
@@ -111,5 +114,6 @@ pub async fn revoke(
     Ok(())
 }
 
-/// Rows purged at most per table and call.
+/// Rows purged at most per table and call (revocations, opaque tokens and
+/// refresh-token families past their absolute expiry).
 const PURGE_BATCH: i64 = 1000;

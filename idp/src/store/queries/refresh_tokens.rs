@@ -97,23 +97,6 @@ pub fn grants_of_user(
         .load(conn)?)
 }
 
-/// Grants of the user at the client with a live token (consent withdrawn).
-pub fn grants_of_user_client(
-    conn: &mut DbConnection,
-    tenant: TenantId,
-    user_id: &str,
-    client_id: &str,
-) -> Result<Vec<String>, StoreError> {
-    Ok(dsl::refresh_tokens
-        .filter(dsl::tenant_id.eq(tenant.to_string()))
-        .filter(dsl::user_id.eq(user_id))
-        .filter(dsl::client_id.eq(client_id))
-        .filter(dsl::revoked.eq(false))
-        .select(dsl::grant_id)
-        .distinct()
-        .load(conn)?)
-}
-
 /// Deletes up to `limit` tokens of `tenant` whose family expired before `now`.
 pub fn purge_expired(
     conn: &mut DbConnection,
