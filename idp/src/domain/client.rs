@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::keys::SigningAlg;
 use crate::domain::api::is_scope_token;
+use crate::domain::policy::TenantPolicy;
 use crate::domain::redirect_uri::{self, RedirectUriError};
 use crate::ids::ClientId;
 use crate::protocol::params::GrantType;
@@ -126,6 +127,14 @@ pub struct Client {
     pub settings: ClientSettings,
     /// A disabled client cannot authenticate.
     pub enabled: bool,
+}
+
+impl Client {
+    /// Whether the client may use `grant`: registered for it, and the
+    /// tenant's policy allows it.
+    pub fn may_use(&self, grant: GrantType, policy: &TenantPolicy) -> bool {
+        self.settings.grant_types.contains(&grant) && policy.allows(grant)
+    }
 }
 
 /// What a new client is made from; the id and secret are generated.

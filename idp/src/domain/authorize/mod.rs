@@ -184,12 +184,7 @@ pub fn validate(
     {
         return redirect("invalid_request", "only response_mode=query is supported");
     }
-    if !client
-        .settings
-        .grant_types
-        .contains(&GrantType::AuthorizationCode)
-        || !policy.allows(GrantType::AuthorizationCode)
-    {
+    if !client.may_use(GrantType::AuthorizationCode, policy) {
         return redirect(
             "unauthorized_client",
             "this client may not use the authorization code flow",

@@ -39,13 +39,7 @@ pub fn decide<'a>(
     resources: &[&str],
     scope: Option<&str>,
 ) -> Result<Granted<'a>, ClientCredentialsError> {
-    if !client.confidential
-        || !client
-            .settings
-            .grant_types
-            .contains(&GrantType::ClientCredentials)
-        || !policy.allows(GrantType::ClientCredentials)
-    {
+    if !client.confidential || !client.may_use(GrantType::ClientCredentials, policy) {
         return Err(ClientCredentialsError::UnauthorizedClient);
     }
     let api = match resources {

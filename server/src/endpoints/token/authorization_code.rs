@@ -39,12 +39,7 @@ pub async fn grant(
     let policy = &snapshot.tenant.policy;
     let platform = &state.platform;
     let tenant_id = snapshot.tenant.id;
-    if !client
-        .settings
-        .grant_types
-        .contains(&GrantType::AuthorizationCode)
-        || !policy.allows(GrantType::AuthorizationCode)
-    {
+    if !client.may_use(GrantType::AuthorizationCode, policy) {
         return Err(TokenEndpointError::new(
             TokenErrorCode::UnauthorizedClient,
             "this client may not use the authorization code grant",
@@ -56,11 +51,7 @@ pub async fn grant(
     let verifier = form.get("code_verifier");
     let unavailable = |e: idp::ephemeral::EphemeralError| ApiError::Unavailable(e.to_string());
     let grant_id = UserGrant::new_id();
-    let may_refresh = client
-        .settings
-        .grant_types
-        .contains(&GrantType::RefreshToken)
-        && policy.allows(GrantType::RefreshToken);
+    let may_refresh = client.may_use(GrantType::RefreshToken, policy);
     let access_ttl = lifetime(policy, client);
     // The tombstone must outlive every token the redemption may produce; it
     // is shortened below when no refresh token is issued.

@@ -33,12 +33,7 @@ pub async fn grant(
     let policy = &snapshot.tenant.policy;
     let platform = &state.platform;
     let tenant_id = snapshot.tenant.id;
-    if !client
-        .settings
-        .grant_types
-        .contains(&GrantType::RefreshToken)
-        || !policy.allows(GrantType::RefreshToken)
-    {
+    if !client.may_use(GrantType::RefreshToken, policy) {
         return Err(TokenEndpointError::new(
             TokenErrorCode::UnauthorizedClient,
             "this client may not use refresh tokens",
