@@ -64,6 +64,17 @@ pub async fn create_with_id(
     id: ClientId,
     new: NewClient,
 ) -> Result<CreatedClient, ClientOpError> {
+    create_then(platform, tenant, id, new, crate::store::nothing()).await
+}
+
+/// [`create_with_id`], running `then` in the same transaction.
+pub async fn create_then(
+    platform: &Platform,
+    tenant: TenantId,
+    id: ClientId,
+    new: NewClient,
+    then: crate::store::Then<Client>,
+) -> Result<CreatedClient, ClientOpError> {
     new.validate()?;
     let secret = new.is_confidential().then(client_secret::generate);
     let digest = secret
@@ -75,7 +86,9 @@ pub async fn create_with_id(
         .transaction(move |conn| {
             clients::insert(conn, tenant, &id, &new, digest, now)?;
             tenants::touch(conn, tenant, now)?;
-            clients::find(conn, tenant, &id)?.ok_or(StoreError::NotFound)
+            let client = clients::find(conn, tenant, &id)?.ok_or(StoreError::NotFound)?;
+            then(conn, &client)?;
+            Ok(client)
         })
         .await?;
     changes::announce(platform, tenant).await;
@@ -123,6 +136,17 @@ pub async fn rotate_secret(
     id: &ClientId,
     overlap_secs: i64,
 ) -> Result<Secret<String>, ClientOpError> {
+    rotate_secret_then(platform, tenant, id, overlap_secs, crate::store::nothing()).await
+}
+
+/// [`rotate_secret`], running `then` in the same transaction.
+pub async fn rotate_secret_then(
+    platform: &Platform,
+    tenant: TenantId,
+    id: &ClientId,
+    overlap_secs: i64,
+    then: crate::store::Then<Client>,
+) -> Result<Secret<String>, ClientOpError> {
     let secret = client_secret::generate();
     let digest = platform.secrets.digest(tenant, id, secret.expose());
     let now = platform.clock.now_secs();
@@ -136,7 +160,8 @@ pub async fn rotate_secret(
                 return Err(StoreError::Conflict("public clients have no secret".into()));
             }
             clients::rotate_secret(conn, tenant, &id, digest, previous_until, now)?;
-            tenants::touch(conn, tenant, now)
+            tenants::touch(conn, tenant, now)?;
+            then(conn, &client)
         })
         .await?;
     changes::announce(platform, tenant).await;

@@ -9,10 +9,11 @@ use crate::crypto::keys::{GeneratedKey, KeyError, KeyRing, SigningAlg};
 use crate::domain::api::Api;
 use crate::domain::policy::{PolicyError, TenantPolicy};
 use crate::domain::tenant::{NewTenant, Tenant};
+use crate::domain::watermarks::Watermarks;
 use crate::ids::{TenantId, TenantSlug};
 use crate::platform::Platform;
 use crate::store::StoreError;
-use crate::store::queries::{apis, clients, signing_keys, tenants, tokens};
+use crate::store::queries::{apis, clients, signing_keys, tenants, tokens, watermarks};
 
 /// Why a tenant operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +47,15 @@ impl From<StoreError> for TenantError {
 
 /// Creates a tenant with one RS256 and one ES256 signing key, active at once.
 pub async fn create(platform: &Platform, new: NewTenant) -> Result<Tenant, TenantError> {
+    create_then(platform, new, crate::store::nothing()).await
+}
+
+/// [`create`], running `then` in the same transaction.
+pub async fn create_then(
+    platform: &Platform,
+    new: NewTenant,
+    then: crate::store::Then<Tenant>,
+) -> Result<Tenant, TenantError> {
     new.policy.validate()?;
     // RSA generation takes tens of milliseconds: keep it off the async threads.
     let keys = tokio::task::spawn_blocking(|| {
@@ -65,6 +75,7 @@ pub async fn create(platform: &Platform, new: NewTenant) -> Result<Tenant, Tenan
             for key in &keys {
                 signing_keys::insert(conn, tenant.id, &sealer, key, now, now)?;
             }
+            then(conn, &tenant)?;
             Ok(tenant)
         })
         .await?;
@@ -112,6 +123,8 @@ pub struct TenantState {
     pub revoked: HashMap<String, i64>,
     /// Browser origins its clients registered (CORS).
     pub web_origins: std::collections::HashSet<String>,
+    /// Not-before watermarks that still matter.
+    pub watermarks: Watermarks,
 }
 
 /// Reads the state of the tenant with `slug`, if it exists. `known_keys`, the
@@ -136,7 +149,9 @@ pub async fn load_state(
                 .into_iter()
                 .collect();
             let web_origins = clients::web_origins(conn, tenant.id)?;
+            let watermarks = Watermarks::new(watermarks::live(conn, tenant.id, now)?);
             Ok(Some(TenantState {
+                watermarks,
                 tenant,
                 keys,
                 apis,

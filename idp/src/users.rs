@@ -61,6 +61,16 @@ pub async fn create(
     tenant: TenantId,
     new: NewUser,
 ) -> Result<User, UserOpError> {
+    create_then(platform, tenant, new, crate::store::nothing()).await
+}
+
+/// [`create`], running `then` in the same transaction.
+pub async fn create_then(
+    platform: &Platform,
+    tenant: TenantId,
+    new: NewUser,
+    then: crate::store::Then<User>,
+) -> Result<User, UserOpError> {
     let new = new.validate()?;
     let passwords = platform.passwords.clone();
     let hash = match new.password.clone() {
@@ -88,11 +98,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    platform
-        .db
-        .run(move |conn| users::insert(conn, &row))
-        .await?;
-    Ok(User {
+    let user = User {
         id,
         username: new.username,
         email: new.email,
@@ -100,7 +106,16 @@ pub async fn create(
         profile: new.profile,
         enabled: true,
         locked_until: None,
-    })
+    };
+    platform
+        .db
+        .transaction(move |conn| {
+            users::insert(conn, &row)?;
+            then(conn, &user)?;
+            Ok(user)
+        })
+        .await
+        .map_err(UserOpError::from)
 }
 
 /// The user `id` of `tenant`.

@@ -22,14 +22,21 @@ fn mailbox(e: actix::MailboxError) -> PageError {
 }
 
 /// The live session behind `cookie`, its idle expiry moved forward.
+/// A session from before an admin revoked the user's (or the tenant's)
+/// sessions counts as ended.
 pub async fn resume(tenant: &CurrentTenant, cookie: &str) -> Result<Option<Session>, PageError> {
-    Ok(actor(tenant)?
+    let session = actor(tenant)?
         .send(ResumeSession {
             policy: tenant.snapshot.tenant.policy.clone(),
             cookie: cookie.to_owned(),
         })
         .await
-        .map_err(mailbox)??)
+        .map_err(mailbox)??;
+    Ok(session.filter(|s| {
+        !tenant
+            .snapshot
+            .watermarked(None, Some(&s.user_id), s.auth_time)
+    }))
 }
 
 /// Starts a session for `user_id`, ending the one behind `replaces`.

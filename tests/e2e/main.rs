@@ -4,6 +4,7 @@
 mod support;
 
 mod actors;
+mod admin_tenants;
 mod authorize;
 mod browser_flow;
 mod browser_smoke;

@@ -3,6 +3,7 @@
 //! `DATABASE_URL`, `REDIS_URL` and `PUBLIC_URL` are also read under their plain
 //! names. The result is validated once and immutable afterwards.
 
+mod admin;
 mod db;
 mod http;
 mod redis;
@@ -15,6 +16,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 
+pub use admin::AdminConfig;
 pub use db::{DatabaseConfig, DatabaseKind};
 pub use http::HttpConfig;
 pub use redis::RedisConfig;
@@ -40,6 +42,8 @@ pub struct Config {
     pub secrets: SecretsConfig,
     /// Tenant caches, idle actors and change propagation.
     pub tenancy: TenancyConfig,
+    /// The admin service's listener.
+    pub admin: AdminConfig,
 }
 
 /// A configuration that could not be loaded or is invalid; the message names the key.
@@ -117,6 +121,7 @@ impl Config {
         self.redis.validate()?;
         self.secrets.validate()?;
         self.tenancy.validate()?;
+        self.admin.validate()?;
         match (self.database.kind(), self.redis.url.is_some()) {
             (DatabaseKind::Postgres, false) => Err(ConfigError::invalid(
                 "redis.url",

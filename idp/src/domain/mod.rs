@@ -12,3 +12,4 @@ pub mod scope;
 pub mod tenant;
 pub mod token;
 pub mod user;
+pub mod watermarks;

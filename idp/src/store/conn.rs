@@ -219,6 +219,37 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Like [`Db::transaction`] for callers with their own error type: an
+    /// `Err` from `f` rolls the transaction back and is returned inside `Ok`.
+    pub async fn transaction_or<T, E, F>(&self, f: F) -> Result<Result<T, E>, StoreError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        self.run(move |conn| {
+            let sqlite = matches!(conn, DbConnection::Sqlite(_));
+            let mut failed: Option<E> = None;
+            let outcome = conn.transaction(|conn| {
+                if sqlite {
+                    conn.batch_execute("UPDATE change_counter SET value = value WHERE id = 1")?;
+                }
+                f(conn).map_err(|e| {
+                    failed = Some(e);
+                    DieselError::RollbackTransaction
+                })
+            });
+            match (outcome, failed) {
+                (_, Some(e)) => Ok(Err(e)),
+                (Ok(value), None) => Ok(Ok(value)),
+                (Err(e), None) => Err(classify(e)),
+            }
+        })
+        .await
+    }
+}
+
 /// A connection known good since the last suspicion: connections idle across
 /// an outage are pinged once, and dropped if the ping fails.
 fn checkout(

@@ -145,7 +145,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Admin changes, one row each, written in the change's transaction.
+    audit_log (id) {
+        id -> BigInt,
+        tenant_id -> Nullable<Text>,
+        actor -> Text,
+        action -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        detail -> Text,
+        at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Admin rights: a system-tenant subject and the tenant it administers ('*': all).
+    admin_grants (subject, tenant_id) {
+        subject -> Text,
+        tenant_id -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Not-before watermarks of a tenant, a client or a user.
+    token_watermarks (tenant_id, subject) {
+        tenant_id -> Text,
+        subject -> Text,
+        not_before -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
+    admin_grants,
+    token_watermarks,
     tenants,
     signing_keys,
     change_counter,

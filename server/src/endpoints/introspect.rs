@@ -79,6 +79,7 @@ pub async fn active_claims(
             && claims.iss == issuer
             && claims.exp > now
             && !snapshot.is_revoked(&claims.jti)
+            && !snapshot.watermarked(Some(&claims.client_id), Some(&claims.sub), claims.iat)
             && !claims
                 .gid
                 .as_deref()

@@ -4,6 +4,7 @@
 //! the in-process store. Every test makes its own tenants (random slugs), so
 //! tests run in parallel and repeatedly against the same services.
 
+pub mod admin;
 pub mod binary;
 pub mod browser;
 pub mod oauth;

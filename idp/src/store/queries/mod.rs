@@ -1,7 +1,9 @@
 //! Query functions, one file per table. Functions on tenant-scoped tables take
 //! the tenant first.
 
+pub mod admin_grants;
 pub mod apis;
+pub mod audit;
 pub mod changes;
 pub mod clients;
 pub mod consents;
@@ -10,3 +12,4 @@ pub mod signing_keys;
 pub mod tenants;
 pub mod tokens;
 pub mod users;
+pub mod watermarks;

@@ -47,6 +47,7 @@ impl KeyRingActor {
                 Arc::clone(&current.apis),
                 Arc::clone(&current.revoked),
                 Arc::clone(&current.web_origins),
+                Arc::clone(&current.watermarks),
                 now,
             ));
         }

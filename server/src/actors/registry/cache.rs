@@ -13,6 +13,7 @@ use idp::crypto::keys::KeyRing;
 use idp::domain::api::Api;
 use idp::domain::client::Client;
 use idp::domain::tenant::Tenant;
+use idp::domain::watermarks::Watermarks;
 use idp::ids::{ClientId, TenantId, TenantSlug};
 use idp::tenants::TenantState;
 
@@ -75,6 +76,8 @@ pub struct TenantSnapshot {
     pub revoked: Arc<HashMap<String, i64>>,
     /// Browser origins the tenant's clients registered (CORS).
     pub web_origins: Arc<HashSet<String>>,
+    /// Not-before watermarks (admin revocations of a user, client or the tenant).
+    pub watermarks: Arc<Watermarks>,
     clients: RwLock<HashMap<ClientId, Arc<Client>>>,
 }
 
@@ -87,6 +90,7 @@ impl TenantSnapshot {
             Arc::new(state.apis),
             Arc::new(state.revoked),
             Arc::new(state.web_origins),
+            Arc::new(state.watermarks),
             now,
         )
     }
@@ -98,6 +102,7 @@ impl TenantSnapshot {
         apis: Arc<Vec<Api>>,
         revoked: Arc<HashMap<String, i64>>,
         web_origins: Arc<HashSet<String>>,
+        watermarks: Arc<Watermarks>,
         now: i64,
     ) -> Self {
         let jwks = Jwks::build(&keys, now);
@@ -108,6 +113,7 @@ impl TenantSnapshot {
             apis,
             revoked,
             web_origins,
+            watermarks,
             clients: RwLock::default(),
         }
     }
@@ -115,6 +121,17 @@ impl TenantSnapshot {
     /// Whether the token with `jti` was revoked.
     pub fn is_revoked(&self, jti: &str) -> bool {
         self.revoked.contains_key(jti)
+    }
+
+    /// Whether a watermark kills what was issued at `issued_at` to
+    /// `client_id` for `user_id`.
+    pub fn watermarked(
+        &self,
+        client_id: Option<&str>,
+        user_id: Option<&str>,
+        issued_at: i64,
+    ) -> bool {
+        self.watermarks.revokes(client_id, user_id, issued_at)
     }
 
     /// A cached client.

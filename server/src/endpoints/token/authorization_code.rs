@@ -85,7 +85,13 @@ pub async fn grant(
         .check(client.id.as_str(), form.get("redirect_uri"), verifier)
         .map_err(|_| invalid_grant())?;
     let user = idp::users::find(platform, tenant_id, &UserId::new(grant.user_id.as_str())).await?;
-    if !user.is_some_and(|u| u.enabled) {
+    if !user.is_some_and(|u| u.enabled)
+        || snapshot.watermarked(
+            Some(client.id.as_str()),
+            Some(&grant.user_id),
+            grant.auth_time,
+        )
+    {
         return Err(invalid_grant());
     }
     // A code minted before its session ended (logout) yields nothing: the

@@ -80,7 +80,13 @@ pub async fn grant(
         Err(RefreshError::Invalid | RefreshError::ClientMismatch) => return Err(invalid_grant()),
     };
     let user = idp::users::find(platform, tenant_id, &UserId::new(grant.user_id.as_str())).await?;
-    if !user.is_some_and(|u| u.enabled) {
+    // An admin revocation of the user, client or tenant after this sign-in.
+    let watermarked = snapshot.watermarked(
+        Some(&grant.client_id),
+        Some(&grant.user_id),
+        grant.auth_time,
+    );
+    if watermarked || !user.is_some_and(|u| u.enabled) {
         grants::revoke(platform, tenant_id, policy, vec![grant.grant_id]).await?;
         apply_locally(state, tenant_id).await?;
         return Err(invalid_grant());

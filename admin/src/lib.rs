@@ -1,0 +1,24 @@
+//! The admin service: a JSON API under `/v1`, described by the OpenAPI
+//! document it serves at `/openapi.json`, for tenants, APIs, clients, users,
+//! consents, revocation, signing keys, admin rights and the audit log; and
+//! the `idp-admin` CLI (bootstrap and scripting).
+//!
+//! Callers present access tokens the platform itself issued from the
+//! built-in `system` tenant ([`auth`]); permissions are types ([`scope`]);
+//! every change and its audit row share one transaction ([`store`]).
+
+pub mod app;
+pub mod auth;
+pub mod boot;
+pub mod bootstrap;
+pub mod cli;
+pub mod errors;
+pub mod etag;
+pub mod handlers;
+pub mod openapi;
+pub mod page;
+pub mod respond;
+pub mod routes;
+pub mod scope;
+pub mod state;
+pub mod store;

@@ -1,0 +1,126 @@
+//! `idp-admin`: the admin service and its command line.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use idp::clock::Clock;
+use idp::config::Config;
+use idp::platform::Platform;
+use idp_admin::cli::commands::{self, Remote};
+use idp_admin::{boot, bootstrap};
+use tracing_subscriber::EnvFilter;
+
+/// Admin service and CLI of the identity platform.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// TOML configuration file (also IDP_CONFIG); shared with the server.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the admin service (the default).
+    Serve,
+    /// Create the system tenant and the first admin client if absent, and
+    /// print the client's credentials once.
+    Bootstrap,
+    /// Call the admin API (see `idp-admin api --help`).
+    #[command(flatten)]
+    Remote(Remote),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    match args.command.unwrap_or(Command::Serve) {
+        Command::Remote(remote) => {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    eprintln!("idp-admin: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match runtime.block_on(commands::run(remote)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("idp-admin: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        local => {
+            let config = match Config::load(args.config.as_deref()) {
+                Ok(config) => config,
+                Err(e) => {
+                    eprintln!("idp-admin: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let outcome = actix_rt::System::new().block_on(async move {
+                match local {
+                    Command::Bootstrap => run_bootstrap(config).await,
+                    _ => serve(config).await,
+                }
+            });
+            match outcome {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("idp-admin: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let listener = TcpListener::bind(&config.admin.bind)
+        .map_err(|e| format!("cannot listen on {}: {e}", config.admin.bind))?;
+    let (running, server) = boot::start(config, Clock::default(), listener)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(addr = %running.addr, "admin service listening");
+    server.await.map_err(|e| e.to_string())
+}
+
+async fn run_bootstrap(config: Config) -> Result<(), String> {
+    let admin_url = format!("http://{}", config.admin.bind);
+    let platform = Platform::open(config, Clock::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let done = bootstrap::run(&platform).await.map_err(|e| e.to_string())?;
+    let token_url = format!(
+        "{}/token",
+        done.tenant.issuer(&platform.config.http.public_url)
+    );
+    match done.created {
+        Some((id, secret)) => {
+            println!("Bootstrapped: system tenant, admin API and a system-admin client.");
+            println!("The secret is shown only now; it is stored as a digest.\n");
+            println!("export IDP_ADMIN_URL={admin_url}");
+            println!("export IDP_ADMIN_TOKEN_URL={token_url}");
+            println!("export IDP_ADMIN_CLIENT_ID={id}");
+            println!("export IDP_ADMIN_CLIENT_SECRET={}", secret.expose());
+        }
+        None => {
+            println!("Already bootstrapped: a system admin exists; nothing was created.");
+            println!("Token endpoint: {token_url}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! Reading the audit log.
+
+use idp::platform::Platform;
+use idp::store::queries::audit::{self, AuditFilter, AuditRecord};
+
+use crate::errors::AdminError;
+
+/// Rows matching `filter`, newest first; `limit + 1` of them.
+pub async fn list(
+    platform: &Platform,
+    filter: AuditFilter,
+    limit: i64,
+) -> Result<Vec<AuditRecord>, AdminError> {
+    Ok(platform
+        .db
+        .run(move |conn| audit::list(conn, &filter, limit + 1))
+        .await?)
+}
