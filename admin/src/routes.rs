@@ -4,7 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::{audit, health, tenants};
+use crate::handlers::{admins, audit, clients, health, revocations, tenants, users};
 
 /// Registers the health check and the versioned API.
 pub fn all(cfg: &mut ServiceConfig) {
@@ -18,6 +18,23 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(tenants::read::read_tenant)
         .service(tenants::update::update_tenant)
         .service(tenants::delete::delete_tenant)
+        .service(clients::create::create_client)
+        .service(clients::list::list_clients)
+        .service(clients::read::read_client)
+        .service(clients::update::update_client)
+        .service(clients::rotate_secret::rotate_client_secret)
+        .service(clients::delete::delete_client)
+        .service(users::create::create_user)
+        .service(users::list::list_users)
+        .service(users::read::read_user)
+        .service(users::update::update_user)
+        .service(users::password::set_user_password)
+        .service(users::unlock::unlock_user)
+        .service(users::delete::delete_user)
+        .service(revocations::create::create_revocation)
+        .service(admins::list::list_admins)
+        .service(admins::create::create_admin)
+        .service(admins::delete::delete_admin)
         .service(audit::list::list_tenant_audit)
         .service(audit::list::list_audit);
 }

@@ -207,3 +207,9 @@ pub async fn set_enabled(
     }
     Ok(found)
 }
+
+/// The ephemeral counter of sign-in attempts on `login` (a username or an
+/// email address) in `tenant`; an admin unlock resets it.
+pub fn attempts_key(tenant: TenantId, login: &str) -> crate::ephemeral::Key {
+    crate::ephemeral::Key::new(tenant, "login-attempts", &login.trim().to_lowercase())
+}

@@ -35,7 +35,7 @@ fn blocked_key(tenant: TenantId, source: &str) -> Key {
 }
 
 fn attempts_key(tenant: TenantId, login: &str) -> Key {
-    Key::new(tenant, "login-attempts", &login.trim().to_lowercase())
+    idp::users::attempts_key(tenant, login)
 }
 
 /// Seconds until `source` may try again, when it is refused.

@@ -4,6 +4,9 @@
 mod support;
 
 mod actors;
+mod admin_openapi;
+mod admin_resources;
+mod admin_revocation;
 mod admin_tenants;
 mod authorize;
 mod browser_flow;

@@ -1,5 +1,9 @@
 //! One module per resource, one file per action.
 
+pub mod admins;
 pub mod audit;
+pub mod clients;
 pub mod health;
+pub mod revocations;
 pub mod tenants;
+pub mod users;

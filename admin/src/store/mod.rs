@@ -2,8 +2,12 @@
 //! permission check produced, and writes its change and audit row in one
 //! transaction, then announces the change to the server processes.
 
+pub mod admins;
 pub mod audit;
+pub mod clients;
+pub mod revocations;
 pub mod tenants;
+pub mod users;
 
 use idp::store::DbConnection;
 use idp::store::StoreError;

@@ -1,0 +1,42 @@
+//! `GET /v1/tenants/{tenant}/users`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+
+use super::UserView;
+use crate::auth::AdminPrincipal;
+use crate::errors::{AdminError, ErrorBody};
+use crate::page::{Page, PageQuery};
+use crate::state::AdminState;
+use crate::{respond, store};
+
+/// Lists the tenant's users by id.
+///
+/// Requires: system admin, or tenant admin of this tenant.
+#[utoipa::path(
+    tag = "users",
+    params(("tenant" = String, Path, description = "Tenant slug"), PageQuery),
+    responses(
+        (status = 200, body = inline(Page<UserView>)),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 503, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/tenants/{tenant}/users")]
+pub async fn list_users(
+    state: web::Data<AdminState>,
+    principal: AdminPrincipal,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, AdminError> {
+    let scope = principal.scope_for(&state, &path).await?;
+    let limit = page.limit()?;
+    let users = store::users::list(&state.platform, &scope, page.after()?, limit).await?;
+    let views = users.iter().map(UserView::from).collect();
+    Ok(respond::json(
+        StatusCode::OK,
+        &Page::from_overfetch(views, limit, |u: &UserView| u.id.clone()),
+    ))
+}

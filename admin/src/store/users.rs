@@ -1,0 +1,295 @@
+//! Users: create, list, find, update, set the password, unlock, delete.
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use idp::domain::user::{NewUser, User, UserId};
+use idp::platform::Platform;
+use idp::secret::Secret;
+use idp::store::models::user::UserRow;
+use idp::store::queries::users as user_queries;
+use idp::store::schema::{consents, users::dsl};
+use idp::store::{DbConnection, StoreError};
+use idp::users::UserOpError;
+use serde_json::json;
+
+use super::revocations::{self, Target};
+use crate::errors::AdminError;
+use crate::etag::{self, IfMatch};
+use crate::handlers::users::UserView;
+use crate::handlers::users::create::CreateUser;
+use crate::handlers::users::update::UpdateUser;
+use crate::scope::TenantScope;
+
+fn from_op(error: UserOpError) -> AdminError {
+    match error {
+        UserOpError::Invalid(e) => AdminError::invalid(e),
+        UserOpError::Taken => {
+            AdminError::Conflict("a user with this username or email exists".into())
+        }
+        UserOpError::Hashing => AdminError::Internal("password hashing failed".into()),
+        UserOpError::Store(e) => e.into(),
+    }
+}
+
+/// Registers a user.
+pub async fn create(
+    platform: &Platform,
+    scope: &TenantScope,
+    body: CreateUser,
+) -> Result<User, AdminError> {
+    let new = NewUser {
+        username: body.username,
+        email: body.email,
+        email_verified: body.email_verified,
+        password: body.password.map(Secret::new),
+        profile: body.profile.unwrap_or_default(),
+    };
+    let (audit_scope, now) = (scope.clone(), platform.clock.now_secs());
+    idp::users::create_then(
+        platform,
+        scope.tenant().id,
+        new,
+        Box::new(move |conn, user: &User| {
+            let detail = json!({ "username": user.username, "email": user.email });
+            let record = audit_scope.audit("user.create", "user", user.id.as_str(), detail, now);
+            super::audit(conn, &record)
+        }),
+    )
+    .await
+    .map_err(from_op)
+}
+
+/// The tenant's users by id after `after`; `limit + 1` of them.
+pub async fn list(
+    platform: &Platform,
+    scope: &TenantScope,
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<User>, AdminError> {
+    let tenant = scope.tenant().id.to_string();
+    Ok(platform
+        .db
+        .run(move |conn| {
+            let mut query = dsl::users.filter(dsl::tenant_id.eq(tenant)).into_boxed();
+            if let Some(after) = after {
+                query = query.filter(dsl::id.gt(after));
+            }
+            query
+                .order(dsl::id.asc())
+                .limit(limit + 1)
+                .select(UserRow::as_select())
+                .load(conn)?
+                .into_iter()
+                .map(User::try_from)
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?)
+}
+
+/// The user `id` of the scope's tenant; 404 for any other tenant's.
+pub async fn find(platform: &Platform, scope: &TenantScope, id: &str) -> Result<User, AdminError> {
+    let (tenant, id) = (scope.tenant().id, UserId::new(id));
+    platform
+        .db
+        .run(move |conn| user_queries::find(conn, tenant, &id))
+        .await?
+        .ok_or(AdminError::NotFound("user"))
+}
+
+/// Locks the user's row for the transaction, then reads it.
+fn locked(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> Result<User, AdminError> {
+    let tenant = scope.tenant().id;
+    diesel::update(
+        dsl::users
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::id.eq(id)),
+    )
+    .set(dsl::updated_at.eq(dsl::updated_at))
+    .execute(conn)
+    .map_err(StoreError::from)?;
+    user_queries::find(conn, tenant, &UserId::new(id))?.ok_or(AdminError::NotFound("user"))
+}
+
+/// Applies `body` if `if_match` is current; disabling kills every token and
+/// session of the user.
+pub async fn update(
+    platform: &Platform,
+    scope: &TenantScope,
+    id: &str,
+    if_match: IfMatch,
+    body: UpdateUser,
+) -> Result<User, AdminError> {
+    let (scope_in, id, now) = (scope.clone(), id.to_owned(), platform.clock.now_secs());
+    let updated = platform
+        .db
+        .transaction_or(move |conn| {
+            let current = locked(conn, &scope_in, &id)?;
+            if_match.check(&etag::of(&UserView::from(&current)))?;
+            let mut next = current.clone();
+            if let Some(email) = body.email.clone() {
+                // The registration rules, with the email that is to be.
+                let checked = NewUser {
+                    username: next.username.clone(),
+                    email: Some(email),
+                    email_verified: false,
+                    password: None,
+                    profile: Default::default(),
+                }
+                .validate()
+                .map_err(AdminError::invalid)?;
+                next.email = checked.email;
+            }
+            if let Some(verified) = body.email_verified {
+                next.email_verified = verified;
+            }
+            if let Some(profile) = body.profile.clone() {
+                next.profile = profile;
+            }
+            if let Some(enabled) = body.enabled {
+                next.enabled = enabled;
+            }
+            let profile = serde_json::to_string(&next.profile)
+                .map_err(|e| AdminError::Internal(e.to_string()))?;
+            let tenant = scope_in.tenant().id;
+            diesel::update(
+                dsl::users
+                    .filter(dsl::tenant_id.eq(tenant.to_string()))
+                    .filter(dsl::id.eq(&id)),
+            )
+            .set((
+                dsl::email.eq(&next.email),
+                dsl::email_verified.eq(next.email_verified),
+                dsl::profile.eq(profile),
+                dsl::enabled.eq(next.enabled),
+                dsl::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .map_err(StoreError::from)?;
+            if current.enabled && !next.enabled {
+                revocations::revoke_all(conn, tenant, &Target::User(id.clone()), now)?;
+            } else {
+                idp::store::queries::tenants::touch(conn, tenant, now)?;
+            }
+            let fields: Vec<&str> = [
+                ("email", body.email.is_some()),
+                ("email_verified", body.email_verified.is_some()),
+                ("profile", body.profile.is_some()),
+                ("enabled", body.enabled.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(name, set)| set.then_some(name))
+            .collect();
+            let record =
+                scope_in.audit("user.update", "user", &id, json!({ "fields": fields }), now);
+            super::audit(conn, &record)?;
+            Ok(next)
+        })
+        .await?
+        .map_err(|e| match e {
+            AdminError::Conflict(_) => AdminError::Conflict("a user with this email exists".into()),
+            other => other,
+        })?;
+    idp::changes::announce(platform, scope.tenant().id).await;
+    Ok(updated)
+}
+
+/// Sets the password (argon2id) and kills the user's tokens and sessions.
+pub async fn set_password(
+    platform: &Platform,
+    scope: &TenantScope,
+    id: &str,
+    password: String,
+) -> Result<(), AdminError> {
+    if !(8..=256).contains(&password.chars().count()) {
+        return Err(AdminError::Invalid(
+            "a password is 8 to 256 characters".into(),
+        ));
+    }
+    let passwords = platform.passwords.clone();
+    let secret = Secret::new(password);
+    let hash = tokio::task::spawn_blocking(move || passwords.hash(&secret))
+        .await
+        .map_err(|e| AdminError::Internal(e.to_string()))?
+        .map_err(|e| AdminError::Internal(e.to_string()))?;
+    let (scope_in, id, now) = (scope.clone(), id.to_owned(), platform.clock.now_secs());
+    platform
+        .db
+        .transaction_or(move |conn| {
+            locked(conn, &scope_in, &id)?;
+            let tenant = scope_in.tenant().id;
+            diesel::update(
+                dsl::users
+                    .filter(dsl::tenant_id.eq(tenant.to_string()))
+                    .filter(dsl::id.eq(&id)),
+            )
+            .set((dsl::password_hash.eq(Some(hash)), dsl::updated_at.eq(now)))
+            .execute(conn)
+            .map_err(StoreError::from)?;
+            revocations::revoke_all(conn, tenant, &Target::User(id.clone()), now)?;
+            let record = scope_in.audit("user.set_password", "user", &id, json!({}), now);
+            super::audit(conn, &record).map_err(AdminError::from)
+        })
+        .await??;
+    idp::changes::announce(platform, scope.tenant().id).await;
+    Ok(())
+}
+
+/// Lifts the sign-in lock and clears the attempt counters of the user's
+/// login names (in the shared store; see the README on the embedded default).
+pub async fn unlock(platform: &Platform, scope: &TenantScope, id: &str) -> Result<(), AdminError> {
+    let (scope_in, id_in, now) = (scope.clone(), id.to_owned(), platform.clock.now_secs());
+    let user = platform
+        .db
+        .transaction_or(move |conn| {
+            let user = locked(conn, &scope_in, &id_in)?;
+            user_queries::set_locked_until(conn, scope_in.tenant().id, &user.id, None, now)?;
+            let record = scope_in.audit("user.unlock", "user", &id_in, json!({}), now);
+            super::audit(conn, &record)?;
+            Ok::<_, AdminError>(user)
+        })
+        .await??;
+    let tenant = scope.tenant().id;
+    for login in user.username.iter().chain(user.email.iter()) {
+        let key = idp::users::attempts_key(tenant, login);
+        if let Err(e) = platform
+            .ephemeral
+            .reset(&platform.clock, &key, Duration::from_secs(15 * 60))
+            .await
+        {
+            tracing::warn!(error = %e, "sign-in attempt counter not cleared");
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the user and their consents; their tokens and sessions die.
+pub async fn delete(platform: &Platform, scope: &TenantScope, id: &str) -> Result<(), AdminError> {
+    let (scope_in, id, now) = (scope.clone(), id.to_owned(), platform.clock.now_secs());
+    platform
+        .db
+        .transaction_or(move |conn| {
+            locked(conn, &scope_in, &id)?;
+            let tenant = scope_in.tenant().id.to_string();
+            diesel::delete(
+                consents::table
+                    .filter(consents::tenant_id.eq(&tenant))
+                    .filter(consents::user_id.eq(&id)),
+            )
+            .execute(conn)
+            .map_err(StoreError::from)?;
+            diesel::delete(
+                dsl::users
+                    .filter(dsl::tenant_id.eq(&tenant))
+                    .filter(dsl::id.eq(&id)),
+            )
+            .execute(conn)
+            .map_err(StoreError::from)?;
+            revocations::revoke_all(conn, scope_in.tenant().id, &Target::User(id.clone()), now)?;
+            let record = scope_in.audit("user.delete", "user", &id, json!({}), now);
+            super::audit(conn, &record).map_err(AdminError::from)
+        })
+        .await??;
+    idp::changes::announce(platform, scope.tenant().id).await;
+    Ok(())
+}
