@@ -26,13 +26,17 @@ struct Args {
 #[derive(Subcommand)]
 enum Command {
     /// Run the admin service (the default).
-    Serve,
+    Serve {
+        /// Exit when the process with this id ends (set by `idp-server --demo`).
+        #[arg(long, hide = true)]
+        exit_with: Option<u32>,
+    },
     /// Create the system tenant and the first admin client if absent, and
     /// print the client's credentials once.
     Bootstrap,
     /// Call the admin API (see `idp-admin api --help`).
     #[command(flatten)]
-    Remote(Remote),
+    Remote(Box<Remote>),
 }
 
 fn main() -> ExitCode {
@@ -43,7 +47,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    match args.command.unwrap_or(Command::Serve) {
+    match args.command.unwrap_or(Command::Serve { exit_with: None }) {
         Command::Remote(remote) => {
             let runtime = match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -55,7 +59,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match runtime.block_on(commands::run(remote)) {
+            match runtime.block_on(commands::run(*remote)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => {
                     eprintln!("idp-admin: {message}");
@@ -71,6 +75,12 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            if let Command::Serve {
+                exit_with: Some(parent),
+            } = local
+            {
+                exit_with(parent);
+            }
             let outcome = actix_rt::System::new().block_on(async move {
                 match local {
                     Command::Bootstrap => run_bootstrap(config).await,
@@ -85,6 +95,26 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// Exits this process once `parent` is gone (checked through `/proc`, so
+/// only where it exists), so a killed server leaves no admin behind.
+fn exit_with(parent: u32) {
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{parent}"));
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let watcher = std::thread::Builder::new()
+        .name("parent-watch".to_owned())
+        .spawn(move || {
+            while proc_dir.exists() {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            std::process::exit(0);
+        });
+    if let Err(e) = watcher {
+        tracing::warn!(error = %e, "cannot watch the parent process");
     }
 }
 

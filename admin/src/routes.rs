@@ -4,7 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::{admins, audit, clients, health, revocations, tenants, users};
+use crate::handlers::{admins, apis, audit, clients, health, revocations, tenants, users};
 
 /// Registers the health check and the versioned API.
 pub fn all(cfg: &mut ServiceConfig) {
@@ -18,6 +18,8 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(tenants::read::read_tenant)
         .service(tenants::update::update_tenant)
         .service(tenants::delete::delete_tenant)
+        .service(apis::create::create_api)
+        .service(apis::list::list_apis)
         .service(clients::create::create_client)
         .service(clients::list::list_clients)
         .service(clients::read::read_client)

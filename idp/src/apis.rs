@@ -39,6 +39,28 @@ pub async fn create(
     scopes: Vec<ApiScope>,
     is_default: bool,
 ) -> Result<Api, ApiOpError> {
+    create_then(
+        platform,
+        tenant,
+        identifier,
+        name,
+        scopes,
+        is_default,
+        crate::store::nothing(),
+    )
+    .await
+}
+
+/// [`create`], running `then` in the same transaction.
+pub async fn create_then(
+    platform: &Platform,
+    tenant: TenantId,
+    identifier: &str,
+    name: &str,
+    scopes: Vec<ApiScope>,
+    is_default: bool,
+    then: crate::store::Then<Api>,
+) -> Result<Api, ApiOpError> {
     api::validate(identifier, &scopes)?;
     let created = Api {
         id: uuid::Uuid::new_v4().to_string(),
@@ -53,7 +75,8 @@ pub async fn create(
         .db
         .transaction(move |conn| {
             apis::insert(conn, tenant, &row, now)?;
-            tenants::touch(conn, tenant, now)
+            tenants::touch(conn, tenant, now)?;
+            then(conn, &row)
         })
         .await?;
     changes::announce(platform, tenant).await;

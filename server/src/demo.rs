@@ -221,3 +221,15 @@ pub fn banner(running: &Running, demo: &Demo) -> String {
         authorize_url = demo.authorize_url,
     )
 }
+
+/// What to do next with the admin service the demo started.
+pub fn admin_banner(admin_url: &str) -> String {
+    format!(
+        "\nAdmin service (its own process): {admin_url}   (OpenAPI: {admin_url}/openapi.json)\
+         \n  Bootstrap it once, in this folder; it prints admin credentials to export:\
+         \n    idp-admin bootstrap\
+         \n  then, for example:\
+         \n    idp-admin tenants create --slug acme --name \"Acme\"\
+         \n    idp-admin tenants list"
+    )
+}

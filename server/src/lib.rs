@@ -21,6 +21,7 @@
 //! - [`demo`]: the demo tenant and the start-up banner of the first command.
 
 pub mod actors;
+pub mod admin_child;
 pub mod app;
 pub mod boot;
 pub mod client_ip;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use idp::clock::Clock;
 use idp::config::Config;
-use idp_server::{boot, demo};
+use idp_server::{admin_child, boot, demo};
 use tracing_subscriber::EnvFilter;
 
 /// The OAuth 2.0 / OpenID Connect authorization server.
@@ -37,7 +37,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match actix_rt::System::new().block_on(run(config, args.demo)) {
+    match actix_rt::System::new().block_on(run(config, args.config.as_deref(), args.demo)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("idp-server: {message}");
@@ -46,9 +46,14 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(config: Config, with_demo: bool) -> Result<(), String> {
+async fn run(
+    config: Config,
+    config_file: Option<&std::path::Path>,
+    with_demo: bool,
+) -> Result<(), String> {
     let listener = TcpListener::bind(&config.http.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", config.http.bind))?;
+    let admin_bind = config.admin.bind.clone();
     let (running, server) = boot::start(config, Clock::default(), listener)
         .await
         .map_err(|e| e.to_string())?;
@@ -58,6 +63,17 @@ async fn run(config: Config, with_demo: bool) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         println!("{}", demo::banner(&running, &created));
     }
+    // Kept alive (and killed on drop) for as long as the server runs.
+    let _admin = with_demo.then(|| match admin_child::spawn(config_file, &admin_bind) {
+        Ok(child) => {
+            println!("{}", demo::admin_banner(&child.url));
+            Some(child)
+        }
+        Err(why) => {
+            println!("\nAdmin service not started: {why}");
+            None
+        }
+    });
     tracing::info!(addr = %running.addr, "listening");
     server.await.map_err(|e| e.to_string())
 }

@@ -139,12 +139,13 @@ async fn fetch_token(http: &reqwest::Client, conn: &Connection) -> Result<String
                 .into(),
         );
     };
+    // RFC 6749 §2.3.1: Basic with form-urlencoded id and secret.
+    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let response = http
         .post(&conn.token_url)
+        .basic_auth(encode(id), Some(encode(secret)))
         .form(&[
             ("grant_type", "client_credentials"),
-            ("client_id", id.as_str()),
-            ("client_secret", secret.as_str()),
             ("resource", crate::state::ADMIN_AUDIENCE),
             ("scope", crate::state::ADMIN_SCOPE),
         ])

@@ -62,7 +62,7 @@ fn cell(value: Option<&Value>) -> String {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| cell(Some(v)))
+            .map(|v| cell(Some(v.get("name").unwrap_or(v))))
             .collect::<Vec<_>>()
             .join(","),
         Some(other) => other.to_string(),

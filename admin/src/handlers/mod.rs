@@ -1,6 +1,7 @@
 //! One module per resource, one file per action.
 
 pub mod admins;
+pub mod apis;
 pub mod audit;
 pub mod clients;
 pub mod health;

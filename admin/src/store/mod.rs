@@ -3,6 +3,7 @@
 //! transaction, then announces the change to the server processes.
 
 pub mod admins;
+pub mod apis;
 pub mod audit;
 pub mod clients;
 pub mod revocations;
