@@ -4,6 +4,7 @@
 mod support;
 
 mod actors;
+mod admin_cli;
 mod admin_openapi;
 mod admin_resources;
 mod admin_revocation;

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use idp::store::migrate;
 use idp::store::models::api::ApiRow;
 use idp::store::models::client::ClientRow;
 use idp::store::models::signing_key::SigningKeyRow;
@@ -12,73 +12,13 @@ use idp::store::models::tenant::TenantRow;
 use idp::store::models::token::{OpaqueTokenRow, RevokedTokenRow};
 use idp::store::models::user::UserRow;
 use idp::store::schema::{
-    apis, change_counter, clients, consents, opaque_tokens, revoked_tokens, signing_keys, tenants,
-    users,
+    admin_grants, apis, change_counter, clients, consents, opaque_tokens, revoked_tokens,
+    signing_keys, tenants, token_watermarks, users,
 };
-use idp::store::{DbConnection, migrate};
 
 use crate::support::binary::{ServerProcess, free_port};
-use crate::support::{Backend, DataDir, test_config};
-
-/// A database no other test uses: a new PostgreSQL database (dropped on
-/// drop), or a SQLite file in a new folder.
-struct FreshDatabase {
-    url: String,
-    admin_url: Option<String>,
-    name: String,
-    _dir: DataDir,
-}
-
-impl FreshDatabase {
-    fn new() -> Self {
-        let dir = DataDir::new();
-        let name = format!("idp_test_{}", uuid::Uuid::new_v4().simple());
-        match Backend::from_env() {
-            Backend::Embedded => Self {
-                url: dir.path.join("fresh.sqlite").display().to_string(),
-                admin_url: None,
-                name,
-                _dir: dir,
-            },
-            Backend::Services { database, .. } => {
-                let mut admin = PgConnection::establish(&database).expect("postgres");
-                admin
-                    .batch_execute(&format!("CREATE DATABASE {name}"))
-                    .expect("create database");
-                let mut url = url::Url::parse(&database).expect("url");
-                url.set_path(&name);
-                Self {
-                    url: url.to_string(),
-                    admin_url: Some(database),
-                    name,
-                    _dir: dir,
-                }
-            }
-        }
-    }
-
-    fn connect(&self) -> DbConnection {
-        let mut config = test_config(&DataDir::new());
-        config.database.url = Some(self.url.clone());
-        config.validate().expect("config");
-        idp::store::conn::Connector::new(&config)
-            .connect()
-            .expect("connect")
-    }
-}
-
-impl Drop for FreshDatabase {
-    fn drop(&mut self) {
-        if let Some(admin) = &self.admin_url
-            && let Ok(mut conn) = PgConnection::establish(admin)
-        {
-            let _ = conn.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
+use crate::support::fresh_db::FreshDatabase;
+use crate::support::{Backend, DataDir};
 
 #[test]
 fn migrations_run_up_down_up_and_match_the_schema() {
@@ -136,6 +76,19 @@ fn migrations_run_up_down_up_and_match_the_schema() {
         .load(&mut conn)
         .expect("consents columns");
     assert!(consent_rows.is_empty());
+    let audit = idp::store::queries::audit::list(&mut conn, &Default::default(), 10)
+        .expect("audit_log columns");
+    assert!(audit.is_empty());
+    let grants: Vec<(String, String, i64)> = admin_grants::table
+        .select(admin_grants::all_columns)
+        .load(&mut conn)
+        .expect("admin_grants columns");
+    assert!(grants.is_empty());
+    let marks: Vec<(String, String, i64, i64)> = token_watermarks::table
+        .select(token_watermarks::all_columns)
+        .load(&mut conn)
+        .expect("token_watermarks columns");
+    assert!(marks.is_empty());
     let users: Vec<UserRow> = users::table
         .select(UserRow::as_select())
         .load(&mut conn)

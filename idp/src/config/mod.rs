@@ -26,6 +26,18 @@ pub use tenancy::TenancyConfig;
 /// Environment variable that names the TOML file when `--config` is not given.
 pub const CONFIG_FILE_ENV: &str = "IDP_CONFIG";
 
+/// `IDP_` variables that are not configuration: the config file's name and
+/// the admin CLI's connection settings (exported after `idp-admin bootstrap`).
+const NOT_CONFIG: [&str; 7] = [
+    "CONFIG",
+    "ADMIN_URL",
+    "ADMIN_TOKEN",
+    "ADMIN_TOKEN_URL",
+    "ADMIN_CLIENT_ID",
+    "ADMIN_CLIENT_SECRET",
+    "USER_PASSWORD",
+];
+
 /// Everything a process needs to start.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -87,7 +99,7 @@ impl Config {
             figment = figment.merge(Toml::file(path));
         }
         let figment = figment
-            .merge(Env::prefixed("IDP_").ignore(&["CONFIG"]).split("__"))
+            .merge(Env::prefixed("IDP_").ignore(&NOT_CONFIG).split("__"))
             .merge(
                 Env::raw()
                     .only(&["DATABASE_URL"])

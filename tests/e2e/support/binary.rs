@@ -9,22 +9,56 @@ use std::time::Duration;
 
 use super::{Backend, TEST_MASTER_KEY, eventually};
 
-/// Path of the debug binary, built if it is missing.
+/// Path of the debug server binary, built if it is missing.
 pub fn server_binary() -> PathBuf {
+    debug_binary("idp-server")
+}
+
+/// Path of the debug admin binary, built if it is missing.
+pub fn admin_binary() -> PathBuf {
+    debug_binary("idp-admin")
+}
+
+fn debug_binary(name: &str) -> PathBuf {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace.join("target"));
-    let binary = target.join("debug").join("idp-server");
+    let binary = target.join("debug").join(name);
     if !binary.exists() {
         let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "idp-server", "--bin", "idp-server"])
+            .args(["build", "-p", name, "--bin", name])
             .current_dir(&workspace)
             .status()
             .expect("cargo build runs");
-        assert!(status.success(), "building idp-server failed");
+        assert!(status.success(), "building {name} failed");
     }
     binary
+}
+
+/// `binary` configured like [`ServerProcess::spawn`] does it: the run's
+/// backend (`database` overriding the database URL), logs at warn.
+pub fn command(binary: &Path, cwd: &Path, database: Option<&str>) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .current_dir(cwd)
+        .env_remove("PUBLIC_URL")
+        .env_remove("DATABASE_URL")
+        .env_remove("REDIS_URL")
+        .env("RUST_LOG", "warn");
+    if let Backend::Services {
+        database: db,
+        redis,
+    } = Backend::from_env()
+    {
+        command
+            .env("DATABASE_URL", database.unwrap_or(&db))
+            .env("REDIS_URL", redis)
+            .env("IDP_SECRETS__MASTER_KEY", TEST_MASTER_KEY);
+    } else if let Some(db) = database {
+        command.env("DATABASE_URL", db);
+    }
+    command
 }
 
 /// A free loopback port.
@@ -47,30 +81,30 @@ impl ServerProcess {
     /// Starts `idp-server args…` in `cwd` on `port`, on the run's backend
     /// (`database` overrides the database URL).
     pub fn spawn(cwd: &Path, port: u16, args: &[&str], database: Option<&str>) -> Self {
-        let mut command = Command::new(server_binary());
+        let mut command = command(&server_binary(), cwd, database);
         command
             .args(args)
-            .current_dir(cwd)
             .env("IDP_HTTP__BIND", format!("127.0.0.1:{port}"))
-            .env_remove("PUBLIC_URL")
-            .env_remove("DATABASE_URL")
-            .env_remove("REDIS_URL")
-            .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
-        if let Backend::Services {
-            database: db,
-            redis,
-        } = Backend::from_env()
-        {
-            command
-                .env("DATABASE_URL", database.unwrap_or(&db))
-                .env("REDIS_URL", redis)
-                .env("IDP_SECRETS__MASTER_KEY", TEST_MASTER_KEY);
-        } else if let Some(db) = database {
-            command.env("DATABASE_URL", db);
-        }
-        let mut child = command.spawn().expect("idp-server starts");
+        Self::start(command, port)
+    }
+
+    /// Starts `idp-admin serve` in `cwd` on `port`, beside the server on
+    /// `server_port`.
+    pub fn spawn_admin(cwd: &Path, port: u16, server_port: u16, database: Option<&str>) -> Self {
+        let mut command = command(&admin_binary(), cwd, database);
+        command
+            .arg("serve")
+            .env("IDP_HTTP__BIND", format!("127.0.0.1:{server_port}"))
+            .env("IDP_ADMIN__BIND", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        Self::start(command, port)
+    }
+
+    fn start(mut command: Command, port: u16) -> Self {
+        let mut child = command.spawn().expect("the process starts");
         let stdout = Arc::new(Mutex::new(String::new()));
         if let Some(out) = child.stdout.take() {
             let sink = Arc::clone(&stdout);
@@ -91,12 +125,17 @@ impl ServerProcess {
 
     /// Waits until `/health/ready` answers 200.
     pub async fn wait_ready(&mut self, within: Duration) {
+        self.wait_path("/health/ready", within).await;
+    }
+
+    /// Waits until `path` answers 2xx.
+    pub async fn wait_path(&mut self, path: &str, within: Duration) {
         let client = reqwest::Client::new();
-        let url = format!("{}/health/ready", self.url);
+        let url = format!("{}{path}", self.url);
         let child = &mut self.child;
         eventually(within, "server process ready", || {
             let exited = child.try_wait().ok().flatten();
-            assert!(exited.is_none(), "idp-server exited early: {exited:?}");
+            assert!(exited.is_none(), "the process exited early: {exited:?}");
             let request = client.get(&url).send();
             async move { request.await.is_ok_and(|r| r.status().is_success()) }
         })

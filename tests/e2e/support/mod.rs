@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod binary;
 pub mod browser;
+pub mod fresh_db;
 pub mod oauth;
 pub mod proxy;
 pub mod raw_http;
