@@ -4,7 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::{admins, apis, audit, clients, health, revocations, tenants, users};
+use crate::handlers::{admins, apis, audit, clients, health, keys, revocations, tenants, users};
 
 /// Registers the health check and the versioned API.
 pub fn all(cfg: &mut ServiceConfig) {
@@ -34,6 +34,8 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(users::unlock::unlock_user)
         .service(users::delete::delete_user)
         .service(revocations::create::create_revocation)
+        .service(keys::list::list_keys)
+        .service(keys::rotate::rotate_keys)
         .service(admins::list::list_admins)
         .service(admins::create::create_admin)
         .service(admins::delete::delete_admin)

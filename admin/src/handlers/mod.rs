@@ -5,6 +5,7 @@ pub mod apis;
 pub mod audit;
 pub mod clients;
 pub mod health;
+pub mod keys;
 pub mod revocations;
 pub mod tenants;
 pub mod users;

@@ -214,9 +214,12 @@ impl SigningKey {
         Ok(jws)
     }
 
-    /// Whether the key may sign at `now` (unix seconds).
+    /// Whether the key may sign at `now` (unix seconds): active and not yet
+    /// retired. A key being rotated out keeps signing until its successor
+    /// activates ([`KeyRing::signer`] takes the newest), so there is never a
+    /// moment without a signer.
     pub fn signs_at(&self, now: i64) -> bool {
-        self.activates_at <= now && self.retires_at.is_none()
+        self.activates_at <= now && self.retires_at.is_none_or(|r| now < r)
     }
 
     /// Whether the key belongs in the JWKS at `now`.

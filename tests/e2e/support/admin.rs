@@ -33,14 +33,24 @@ pub struct Reply {
 
 impl AdminService {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Both services with `tweak` applied to their configurations.
+    pub async fn start_with(tweak: impl Fn(&mut idp::config::Config)) -> Self {
         let data = DataDir::new();
-        let server = TestServer::start_with(&data, |_| {}).await;
-        Self::beside(server, &data).await
+        let server = TestServer::start_with(&data, &tweak).await;
+        Self::beside(server, &data, tweak).await
     }
 
     /// An admin service beside `server`, on its data folder.
-    pub async fn beside(server: TestServer, data: &DataDir) -> Self {
+    pub async fn beside(
+        server: TestServer,
+        data: &DataDir,
+        tweak: impl Fn(&mut idp::config::Config),
+    ) -> Self {
         let mut config = test_config(data);
+        tweak(&mut config);
         config.http.public_url = server.url.clone();
         config.validate().expect("config");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
