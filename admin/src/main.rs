@@ -130,6 +130,16 @@ async fn serve(config: Config) -> Result<(), String> {
 
 async fn run_bootstrap(config: Config) -> Result<(), String> {
     let admin_url = format!("http://{}", config.admin.bind);
+    let database = match config.database.kind() {
+        idp::config::DatabaseKind::Sqlite => {
+            let path = std::path::PathBuf::from(config.database_url());
+            let shown = std::fs::canonicalize(path.parent().unwrap_or(&path))
+                .map(|dir| dir.join(path.file_name().unwrap_or_default()))
+                .unwrap_or(path);
+            format!("SQLite file {}", shown.display())
+        }
+        idp::config::DatabaseKind::Postgres => "PostgreSQL (DATABASE_URL)".to_owned(),
+    };
     let platform = Platform::open(config, Clock::default())
         .await
         .map_err(|e| e.to_string())?;
@@ -138,6 +148,7 @@ async fn run_bootstrap(config: Config) -> Result<(), String> {
         "{}/token",
         done.tenant.issuer(&platform.config.http.public_url)
     );
+    println!("Database: {database} (the server must use the same one).");
     match done.created {
         Some((id, secret)) => {
             println!("Bootstrapped: system tenant, admin API and a system-admin client.");

@@ -4,7 +4,9 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::{admins, apis, audit, clients, health, keys, revocations, tenants, users};
+use crate::handlers::{
+    admins, apis, audit, clients, consents, health, keys, revocations, tenants, users,
+};
 
 /// Registers the health check and the versioned API.
 pub fn all(cfg: &mut ServiceConfig) {
@@ -33,6 +35,8 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(users::password::set_user_password)
         .service(users::unlock::unlock_user)
         .service(users::delete::delete_user)
+        .service(consents::list::list_consents)
+        .service(consents::delete::delete_consent)
         .service(revocations::create::create_revocation)
         .service(keys::list::list_keys)
         .service(keys::rotate::rotate_keys)

@@ -171,3 +171,48 @@ async fn revoking_a_clients_or_the_tenants_tokens_kills_machine_tokens() {
     );
     admin.server.stop().await;
 }
+
+#[actix_rt::test]
+async fn revoking_a_consent_kills_the_tokens_it_allowed() {
+    let admin = AdminService::start().await;
+    let token = admin.system_token().await;
+    let setup = admin.server.web_setup().await;
+    let (tokens, browser) = user_tokens(&admin, &setup).await;
+    let at = tokens["access_token"].as_str().expect("at");
+    let base = format!("/v1/tenants/{}/consents", setup.tenant.slug);
+    let listed = admin
+        .get(&token, &format!("{base}?user_id={}", setup.user_id))
+        .await;
+    assert_eq!(listed.status, 200, "{:?}", listed.body);
+    let items = listed.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["client_id"], setup.client.id.as_str());
+    let path = format!("{base}/{}/{}", setup.user_id, setup.client.id);
+    assert_eq!(admin.delete(&token, &path).await.status, 204);
+    assert_eq!(admin.delete(&token, &path).await.status, 404, "gone");
+    eventually(
+        Duration::from_secs(1),
+        "AT of the grant inactive",
+        || async {
+            admin
+                .server
+                .introspect(&setup.tenant, &setup.client, at)
+                .await["active"]
+                == false
+        },
+    )
+    .await;
+    let rt = tokens["refresh_token"].as_str().expect("rt");
+    let (status, _) = admin
+        .server
+        .refresh(&setup.tenant, Auth::Basic(&setup.client), rt, &[])
+        .await;
+    assert_eq!(status, 400);
+    // The session lives on, but consent is asked again.
+    let page = silent(&browser, &setup).await;
+    assert_eq!(
+        page.location_query().get("error").map(String::as_str),
+        Some("consent_required")
+    );
+    admin.server.stop().await;
+}

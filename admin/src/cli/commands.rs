@@ -121,7 +121,7 @@ pub enum ApiAction {
         /// Display name.
         #[arg(long)]
         name: String,
-        /// A scope it defines (repeatable).
+        /// A scope it defines, `name` or `name=description` (repeatable).
         #[arg(long = "scope")]
         scopes: Vec<String>,
         /// Make it the tenant's default API.
@@ -255,7 +255,15 @@ pub async fn run(remote: Remote) -> Result<(), String> {
                     scopes,
                     default,
                 } => {
-                    let scopes: Vec<Value> = scopes.iter().map(|s| json!({ "name": s })).collect();
+                    let scopes: Vec<Value> = scopes
+                        .iter()
+                        .map(|s| match s.split_once('=') {
+                            Some((name, description)) => {
+                                json!({ "name": name, "description": description })
+                            }
+                            None => json!({ "name": s }),
+                        })
+                        .collect();
                     let body = json!({ "identifier": identifier, "name": name, "scopes": scopes, "is_default": default });
                     api.post(&format!("/v1/tenants/{tenant}/apis"), &body)
                         .await?

@@ -4,6 +4,7 @@ pub mod admins;
 pub mod apis;
 pub mod audit;
 pub mod clients;
+pub mod consents;
 pub mod health;
 pub mod keys;
 pub mod revocations;

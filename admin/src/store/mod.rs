@@ -6,6 +6,7 @@ pub mod admins;
 pub mod apis;
 pub mod audit;
 pub mod clients;
+pub mod consents;
 pub mod keys;
 pub mod revocations;
 pub mod tenants;
