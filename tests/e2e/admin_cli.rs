@@ -54,7 +54,7 @@ async fn bootstrap_then_script_the_platform_with_the_cli() {
     let (server_port, admin_port) = (free_port(), free_port());
     let mut server = ServerProcess::spawn(&cwd.path, server_port, &[], database);
     server.wait_ready(Duration::from_secs(30)).await;
-    let mut admin = ServerProcess::spawn_admin(&cwd.path, admin_port, server_port, database);
+    let mut admin = ServerProcess::spawn_admin(&cwd.path, admin_port, server_port, database, &[]);
     admin.wait_path("/health", Duration::from_secs(30)).await;
 
     let mut cli = Cli {

@@ -5,6 +5,7 @@ mod support;
 
 mod actors;
 mod admin_cli;
+mod admin_durability;
 mod admin_keys;
 mod admin_openapi;
 mod admin_resources;

@@ -91,9 +91,16 @@ impl ServerProcess {
     }
 
     /// Starts `idp-admin serve` in `cwd` on `port`, beside the server on
-    /// `server_port`.
-    pub fn spawn_admin(cwd: &Path, port: u16, server_port: u16, database: Option<&str>) -> Self {
+    /// `server_port`, with `env` added.
+    pub fn spawn_admin(
+        cwd: &Path,
+        port: u16,
+        server_port: u16,
+        database: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> Self {
         let mut command = command(&admin_binary(), cwd, database);
+        command.envs(env.iter().copied());
         command
             .arg("serve")
             .env("IDP_HTTP__BIND", format!("127.0.0.1:{server_port}"))
