@@ -8,6 +8,7 @@ mod admin_cli;
 mod admin_durability;
 mod admin_keys;
 mod admin_openapi;
+mod admin_propagation;
 mod admin_resources;
 mod admin_revocation;
 mod admin_tenants;
