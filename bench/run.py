@@ -438,6 +438,17 @@ def replace_flows(text, marker, new):
     return (head + "\n\n" if head else "") + new
 
 
+def replace_section(text, heading, new):
+    """`text` with the section under `heading` (up to the next `## `
+    heading) replaced by `new`, or `new` appended when there is none."""
+    if heading not in text:
+        return (text.rstrip("\n") + "\n\n" if text.strip() else "") + new
+    head, rest = text.split(heading, 1)
+    after = rest.find("\n## ")
+    tail = rest[after + 1:] if after >= 0 else ""
+    return head.rstrip("\n") + "\n\n" + new + ("\n" + tail if tail else "")
+
+
 def mean(results, key):
     values = [r[key] for r in results if r.get(key) is not None]
     return sum(values) / len(values) if values else float("nan")
@@ -457,7 +468,7 @@ def main():
         section = "\n".join(run_flows(BACKENDS)) + "\n"
         previous = open(out).read() if os.path.exists(out) else ""
         with open(out, "w") as f:
-            f.write(replace_flows(previous, FLOWS_HEADING, section))
+            f.write(replace_section(previous, FLOWS_HEADING, section))
         previous = open(raw).read() if os.path.exists(raw) else ""
         with open(raw, "w") as f:
             f.write(replace_flows(previous, FLOWS_RAW_MARKER, FLOWS_RAW_MARKER + "\n\n" + "\n".join(FLOW_RAW)))

@@ -5,7 +5,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::{
-    admins, apis, audit, clients, consents, health, keys, revocations, tenants, users,
+    admins, apis, audit, clients, consents, health, keys, revocations, scopes, tenants, users,
 };
 
 /// Registers the health check and the versioned API.
@@ -22,6 +22,10 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(tenants::delete::delete_tenant)
         .service(apis::create::create_api)
         .service(apis::list::list_apis)
+        .service(apis::read::read_api)
+        .service(apis::update::update_api)
+        .service(apis::delete::delete_api)
+        .service(scopes::list::list_scopes)
         .service(clients::create::create_client)
         .service(clients::list::list_clients)
         .service(clients::read::read_client)

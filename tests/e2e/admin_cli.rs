@@ -54,7 +54,13 @@ async fn bootstrap_then_script_the_platform_with_the_cli() {
     let (server_port, admin_port) = (free_port(), free_port());
     let mut server = ServerProcess::spawn(&cwd.path, server_port, &[], database);
     server.wait_ready(Duration::from_secs(30)).await;
-    let mut admin = ServerProcess::spawn_admin(&cwd.path, admin_port, server_port, database, &[]);
+    let mut admin = ServerProcess::spawn_admin(
+        &cwd.path,
+        admin_port,
+        server_port,
+        database,
+        &[("RUST_LOG", "debug")],
+    );
     admin.wait_path("/health", Duration::from_secs(30)).await;
 
     let mut cli = Cli {
@@ -112,6 +118,8 @@ async fn bootstrap_then_script_the_platform_with_the_cli() {
         client["client_id"].as_str().expect("id").to_owned(),
         client["client_secret"].as_str().expect("secret").to_owned(),
     );
+    let password = "erin's secret passphrase";
+    cli.env.push(("IDP_USER_PASSWORD".into(), password.into()));
     let user = cli.json(&["users", "create", "--tenant", &slug, "--username", "erin"]);
     assert_eq!(user["username"], "erin");
     let listed = cli.run(&["users", "list", "--tenant", &slug]);
@@ -184,6 +192,18 @@ async fn bootstrap_then_script_the_platform_with_the_cli() {
             "tenant.create"
         ]
     );
+    // LOG-01 for admin traffic: no secret in the admin service's log or output.
     admin.kill();
+    let log = format!("{}{}", admin.stderr.lock().expect("lock"), admin.printed());
+    assert!(
+        log.contains("DEBUG") || log.len() > 100,
+        "the log was captured at debug"
+    );
+    for secret in [secret.as_str(), client_secret.as_str(), password] {
+        assert!(
+            !log.contains(secret),
+            "LOG-01: a secret is in the admin log"
+        );
+    }
     server.kill();
 }

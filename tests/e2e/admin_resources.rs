@@ -297,3 +297,80 @@ async fn admin_rights_are_granted_and_removed_by_system_admins() {
     );
     admin.server.stop().await;
 }
+
+#[actix_rt::test]
+async fn apis_and_their_scopes_are_managed() {
+    let admin = AdminService::start().await;
+    let token = admin.system_token().await;
+    let tenant = admin.server.tenant().await;
+    let base = format!("/v1/tenants/{}/apis", tenant.slug);
+    let created = admin
+        .post(
+            &token,
+            &base,
+            &json!({ "identifier": "https://orders.example", "name": "Orders",
+                     "scopes": [{ "name": "orders:read", "description": "Read orders" }], "is_default": true }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let bad = admin
+        .post(
+            &token,
+            &base,
+            &json!({ "identifier": "not a uri", "name": "X" }),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let taken = admin
+        .post(
+            &token,
+            &base,
+            &json!({ "identifier": "https://orders.example", "name": "Again" }),
+        )
+        .await;
+    assert_eq!(taken.status, 409);
+    let id = created.body["id"].as_str().expect("id").to_owned();
+    let path = format!("{base}/{id}");
+    let change = json!({ "scopes": [{ "name": "orders:read", "description": "See your orders" },
+                                    { "name": "orders:write", "description": "Place orders" }] });
+    assert_eq!(admin.patch(&token, &path, &change, None).await.status, 428);
+    let updated = admin
+        .patch(&token, &path, &change, created.etag.as_deref())
+        .await;
+    assert_eq!(updated.status, 200, "{:?}", updated.body);
+    let scopes = admin
+        .get(&token, &format!("/v1/tenants/{}/scopes", tenant.slug))
+        .await;
+    let items = scopes.body["items"].as_array().expect("items");
+    let email = items
+        .iter()
+        .find(|s| s["name"] == "email")
+        .expect("email scope");
+    assert_eq!(email["claims"], json!(["email", "email_verified"]));
+    let write = items
+        .iter()
+        .find(|s| s["name"] == "orders:write")
+        .expect("API scope");
+    assert_eq!(write["description"], "Place orders");
+    assert_eq!(write["defined_by"], "https://orders.example");
+    // The server uses the new scope at once (its change counter poll).
+    let client = admin
+        .server
+        .client(&tenant, NewClient::machine("m", &["orders:write"]))
+        .await;
+    eventually(
+        Duration::from_secs(1),
+        "the new scope is issued",
+        || async {
+            let (status, body) = admin
+                .server
+                .token(&tenant, &client, &[("scope", "orders:write")])
+                .await;
+            status == 200 && body["scope"] == "orders:write"
+        },
+    )
+    .await;
+    assert_eq!(admin.delete(&token, &path).await.status, 204);
+    assert_eq!(admin.get(&token, &path).await.status, 404);
+    admin.server.stop().await;
+}

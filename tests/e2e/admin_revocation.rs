@@ -216,3 +216,56 @@ async fn revoking_a_consent_kills_the_tokens_it_allowed() {
     );
     admin.server.stop().await;
 }
+
+#[actix_rt::test]
+async fn one_token_is_revoked_by_value() {
+    let admin = AdminService::start().await;
+    let token = admin.system_token().await;
+    let setup = admin.server.web_setup().await;
+    let (tokens, _) = user_tokens(&admin, &setup).await;
+    let (at, rt) = (
+        tokens["access_token"].as_str().expect("at"),
+        tokens["refresh_token"].as_str().expect("rt"),
+    );
+    let path = format!("/v1/tenants/{}/revocations", setup.tenant.slug);
+    let reply = admin.post(&token, &path, &json!({ "token": at })).await;
+    assert_eq!(
+        (reply.status, reply.body["target"].as_str()),
+        (200, Some("jwt"))
+    );
+    eventually(Duration::from_secs(1), "AT inactive", || async {
+        admin
+            .server
+            .introspect(&setup.tenant, &setup.client, at)
+            .await["active"]
+            == false
+    })
+    .await;
+    let (status, _) = admin
+        .server
+        .refresh(&setup.tenant, Auth::Basic(&setup.client), rt, &[])
+        .await;
+    assert_eq!(status, 200, "revoking one access token leaves the grant");
+    let (tokens, _) = user_tokens(&admin, &setup).await;
+    let rt = tokens["refresh_token"].as_str().expect("rt");
+    let reply = admin.post(&token, &path, &json!({ "token": rt })).await;
+    assert_eq!(
+        (reply.status, reply.body["target"].as_str()),
+        (200, Some("refresh"))
+    );
+    let (status, _) = admin
+        .server
+        .refresh(&setup.tenant, Auth::Basic(&setup.client), rt, &[])
+        .await;
+    assert_eq!(status, 400);
+    let unknown = admin.post(&token, &path, &json!({ "token": "nope" })).await;
+    assert_eq!(unknown.status, 404);
+    // Another tenant's token is not this tenant's.
+    let other = admin.server.web_setup().await;
+    let (foreign, _) = user_tokens(&admin, &other).await;
+    let reply = admin
+        .post(&token, &path, &json!({ "token": foreign["access_token"] }))
+        .await;
+    assert_eq!(reply.status, 404);
+    admin.server.stop().await;
+}

@@ -6,6 +6,7 @@ mod support;
 mod actors;
 mod admin_cli;
 mod admin_durability;
+mod admin_fuzz;
 mod admin_keys;
 mod admin_openapi;
 mod admin_propagation;

@@ -8,5 +8,6 @@ pub mod consents;
 pub mod health;
 pub mod keys;
 pub mod revocations;
+pub mod scopes;
 pub mod tenants;
 pub mod users;

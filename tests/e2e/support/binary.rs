@@ -75,6 +75,8 @@ pub struct ServerProcess {
     child: Child,
     pub url: String,
     pub stdout: Arc<Mutex<String>>,
+    /// Its log (stderr), also echoed to the test's own output.
+    pub stderr: Arc<Mutex<String>>,
 }
 
 impl ServerProcess {
@@ -86,7 +88,7 @@ impl ServerProcess {
             .args(args)
             .env("IDP_HTTP__BIND", format!("127.0.0.1:{port}"))
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         Self::start(command, port)
     }
 
@@ -106,7 +108,7 @@ impl ServerProcess {
             .env("IDP_HTTP__BIND", format!("127.0.0.1:{server_port}"))
             .env("IDP_ADMIN__BIND", format!("127.0.0.1:{port}"))
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         Self::start(command, port)
     }
 
@@ -123,10 +125,23 @@ impl ServerProcess {
                 }
             });
         }
+        let stderr = Arc::new(Mutex::new(String::new()));
+        if let Some(err) = child.stderr.take() {
+            let sink = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                for line in BufReader::new(err).lines().map_while(Result::ok) {
+                    eprintln!("{line}");
+                    let mut text = sink.lock().expect("lock");
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+            });
+        }
         Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
             stdout,
+            stderr,
         }
     }
 

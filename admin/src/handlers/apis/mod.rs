@@ -3,7 +3,10 @@
 //! which one is the tenant's default.
 
 pub mod create;
+pub mod delete;
 pub mod list;
+pub mod read;
+pub mod update;
 
 use idp::domain::api::{Api, ApiScope};
 use serde::{Deserialize, Serialize};

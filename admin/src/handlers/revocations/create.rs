@@ -11,8 +11,9 @@ use crate::state::AdminState;
 use crate::store::revocations::Target;
 use crate::{respond, store};
 
-/// What to revoke: exactly one of the fields.
-#[derive(Debug, Deserialize, ToSchema)]
+/// What to revoke: exactly one of the fields. (The body may hold a token:
+/// never logged.)
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRevocation {
     /// Every access and refresh token and every session of this user.
@@ -21,12 +22,15 @@ pub struct CreateRevocation {
     pub client_id: Option<String>,
     /// `true`: everything of the tenant.
     pub all: Option<bool>,
+    /// One token: an access token (JWT or opaque), or a refresh token with
+    /// its whole grant.
+    pub token: Option<String>,
 }
 
 /// What was revoked.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Revoked {
-    /// `user`, `client` or `tenant`.
+    /// `user`, `client`, `tenant`, or for one token `jwt`, `opaque` or `refresh`.
     pub target: &'static str,
     /// Everything issued at or before this moment (unix seconds) is dead.
     pub not_before: i64,
@@ -59,27 +63,40 @@ pub async fn create_revocation(
     body: web::Json<CreateRevocation>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
-    let target = match body.into_inner() {
-        CreateRevocation {
-            user_id: Some(id),
-            client_id: None,
-            all: None,
-        } => Target::User(id),
-        CreateRevocation {
-            user_id: None,
-            client_id: Some(id),
-            all: None,
-        } => Target::Client(id),
-        CreateRevocation {
-            user_id: None,
-            client_id: None,
-            all: Some(true),
-        } => Target::Tenant,
-        _ => {
-            return Err(AdminError::Invalid(
-                "give exactly one of user_id, client_id or all: true".into(),
-            ));
-        }
+    let body = body.into_inner();
+    let given = [
+        body.user_id.is_some(),
+        body.client_id.is_some(),
+        body.all.is_some(),
+        body.token.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() != 1 || body.all == Some(false) {
+        return Err(AdminError::Invalid(
+            "give exactly one of user_id, client_id, token or all: true".into(),
+        ));
+    }
+    if let Some(token) = body.token {
+        use crate::store::revocations::TokenKind;
+        let kind = store::revocations::revoke_token(&state.platform, &scope, &token)
+            .await?
+            .ok_or(AdminError::NotFound("token of this tenant"))?;
+        return Ok(respond::json(
+            StatusCode::OK,
+            &Revoked {
+                target: match kind {
+                    TokenKind::Jwt => "jwt",
+                    TokenKind::Opaque => "opaque",
+                    TokenKind::Refresh => "refresh",
+                },
+                not_before: state.platform.clock.now_secs(),
+                refresh_families: usize::from(kind == TokenKind::Refresh),
+            },
+        ));
+    }
+    let target = match (body.user_id, body.client_id) {
+        (Some(id), _) => Target::User(id),
+        (_, Some(id)) => Target::Client(id),
+        _ => Target::Tenant,
     };
     let (not_before, refresh_families) =
         store::revocations::revoke(&state.platform, &scope, target.clone()).await?;

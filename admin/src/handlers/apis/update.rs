@@ -1,0 +1,67 @@
+//! `PATCH /v1/tenants/{tenant}/apis/{api_id}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{ApiView, ScopeView};
+use crate::auth::AdminPrincipal;
+use crate::errors::{AdminError, ErrorBody};
+use crate::etag::IfMatch;
+use crate::state::AdminState;
+use crate::{respond, store};
+
+/// Fields to change; absent fields stay. The identifier is fixed: it is the
+/// `aud` of tokens already issued.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateApi {
+    /// Display name.
+    pub name: Option<String>,
+    /// The scopes it defines (replaced whole), with their descriptions.
+    pub scopes: Option<Vec<ScopeView>>,
+    /// `true` makes it the tenant's default API.
+    pub is_default: Option<bool>,
+}
+
+/// Updates an API's name, scopes and descriptions, or makes it the default.
+///
+/// Requires: system admin, or tenant admin of this tenant.
+#[utoipa::path(
+    tag = "apis",
+    params(
+        ("tenant" = String, Path, description = "Tenant slug"),
+        ("api_id" = String, Path, description = "API id"),
+        ("If-Match" = String, Header, description = "The API's ETag"),
+    ),
+    request_body = UpdateApi,
+    responses(
+        (status = 200, body = ApiView, headers(("ETag" = String))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 412, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 428, body = ErrorBody), (status = 503, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/tenants/{tenant}/apis/{api_id}")]
+pub async fn update_api(
+    req: HttpRequest,
+    state: web::Data<AdminState>,
+    principal: AdminPrincipal,
+    path: web::Path<(String, String)>,
+    body: web::Json<UpdateApi>,
+) -> Result<HttpResponse, AdminError> {
+    let (tenant, id) = path.into_inner();
+    let scope = principal.scope_for(&state, &tenant).await?;
+    let api = store::apis::update(
+        &state.platform,
+        &scope,
+        &id,
+        IfMatch::from_request(&req),
+        body.into_inner(),
+    )
+    .await?;
+    Ok(respond::object(StatusCode::OK, &ApiView::from(&api)))
+}

@@ -1,0 +1,115 @@
+//! A property-based run over the admin API from its own OpenAPI document:
+//! schemathesis (from PyPI; `scripts/test` installs it into
+//! `target/schemathesis`) generates requests for every operation, valid and
+//! invalid, and no answer may be a 5xx.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::support::admin::AdminService;
+
+fn schemathesis() -> PathBuf {
+    std::env::var_os("SCHEMATHESIS").map_or_else(
+        || {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../target/schemathesis/bin/schemathesis")
+        },
+        PathBuf::from,
+    )
+}
+
+#[actix_rt::test]
+async fn generated_requests_from_the_openapi_document_get_no_5xx() {
+    let binary = schemathesis();
+    assert!(
+        binary.exists(),
+        "schemathesis is not installed at {}: scripts/test installs it (or set SCHEMATHESIS)",
+        binary.display()
+    );
+    let admin = AdminService::start().await;
+    let token = admin.system_token().await;
+    // Something to find: a tenant with a client and a user, whose ids the
+    // generator uses for most path parameters (the rest stay random).
+    let tenant = admin.server.tenant().await;
+    let client = admin
+        .server
+        .client(&tenant, idp::domain::client::NewClient::machine("m", &[]))
+        .await;
+    let user = admin.server.user(&tenant, "fuzzed").await;
+    let config_dir = tempfile::tempdir().expect("dir");
+    let config = config_dir.path().join("schemathesis.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[dictionaries.tenants]\nvalues = [\"{}\"]\n\
+             [dictionaries.clients]\nvalues = [\"{}\"]\n\
+             [dictionaries.users]\nvalues = [\"{user}\"]\n\
+             [parameters]\n\
+             \"path.tenant\" = {{ dictionary = \"tenants\", probability = 0.8 }}\n\
+             \"path.client_id\" = {{ dictionary = \"clients\", probability = 0.8 }}\n\
+             \"path.user_id\" = {{ dictionary = \"users\", probability = 0.8 }}\n",
+            tenant.slug, client.id
+        ),
+    )
+    .expect("config written");
+    let config_arg = config.display().to_string();
+    // Kept for reading after the run, like the browser screenshots.
+    let report_path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/schemathesis-report.json");
+    let url = format!("{}/openapi.json", admin.url);
+    let header = format!("Authorization: Bearer {token}");
+    let report_arg = report_path.display().to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(binary)
+            .args([
+                "--config-file",
+                &config_arg,
+                "run",
+                &url,
+                "--header",
+                &header,
+                "--generation-with-security-parameters",
+                "false",
+                "--checks",
+                "not_a_server_error",
+                "--phases",
+                "examples,coverage,fuzzing",
+                "--max-examples",
+                "25",
+                "--workers",
+                "1",
+                "--seed",
+                "20261123",
+                "--request-timeout",
+                "10",
+                "--report",
+                "json",
+                "--report-json-path",
+                &report_arg,
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("schemathesis runs")
+    })
+    .await
+    .expect("joined");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let summary: Vec<&str> = stdout
+        .lines()
+        .filter(|l| {
+            l.contains("passed")
+                || l.contains("failed")
+                || l.contains("test cases")
+                || l.contains("Operations")
+        })
+        .collect();
+    println!("schemathesis: {}", summary.join(" | "));
+    assert!(
+        output.status.success(),
+        "schemathesis found failures:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The run must not have revoked its own token (nothing else would tell).
+    assert_eq!(admin.get(&token, "/v1/tenants").await.status, 200);
+    admin.server.stop().await;
+}
