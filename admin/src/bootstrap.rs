@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::errors::AdminError;
 use crate::scope::SystemScope;
-use crate::state::{ADMIN_AUDIENCE, ADMIN_SCOPE, SYSTEM_SLUG};
+use crate::state::{ADMIN_AUDIENCE, ADMIN_SCOPE, CLI_CLIENT_ID, CLI_REDIRECT_URI, SYSTEM_SLUG};
 
 /// What bootstrap found or made.
 #[derive(Debug)]
@@ -34,6 +34,7 @@ pub async fn run(platform: &Platform) -> Result<Bootstrapped, AdminError> {
         .await
         .map_err(|e| AdminError::Internal(e.to_string()))?;
     ensure_admin_api(platform, &tenant).await?;
+    ensure_cli_client(platform, &tenant).await?;
     let admins = platform.db.run(admin_grants::count_system_admins).await?;
     if admins > 0 {
         return Ok(Bootstrapped {
@@ -107,6 +108,30 @@ async fn ensure_admin_api(platform: &Platform, tenant: &Tenant) -> Result<(), Ad
     .await
     {
         Ok(_) | Err(ApiOpError::Taken) => Ok(()),
+        Err(e) => Err(AdminError::Internal(e.to_string())),
+    }
+}
+
+/// The public client people sign in with from the CLI (`idp-admin login`).
+async fn ensure_cli_client(platform: &Platform, tenant: &Tenant) -> Result<(), AdminError> {
+    let id = ClientId::new(CLI_CLIENT_ID);
+    if idp::clients::find(platform, tenant.id, &id)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let mut new = NewClient::web(
+        "idp-admin CLI",
+        idp::domain::client::AuthMethod::None,
+        &[CLI_REDIRECT_URI],
+        &[ADMIN_SCOPE],
+    );
+    new.grant_types = vec![idp::protocol::params::GrantType::AuthorizationCode];
+    new.apis = vec![ADMIN_AUDIENCE.to_owned()];
+    new.first_party = true;
+    match idp::clients::create_with_id(platform, tenant.id, id, new).await {
+        Ok(_) | Err(idp::clients::ClientOpError::Taken) => Ok(()),
         Err(e) => Err(AdminError::Internal(e.to_string())),
     }
 }

@@ -21,6 +21,13 @@ pub const ADMIN_AUDIENCE: &str = "urn:idp:admin";
 /// The scope admin tokens must carry.
 pub const ADMIN_SCOPE: &str = "admin";
 
+/// The system tenant's public client `idp-admin login` signs people in with
+/// (authorization code + PKCE, RFC 8252 loopback redirect).
+pub const CLI_CLIENT_ID: &str = "idp-admin-cli";
+
+/// Its registered redirect URI; any loopback port matches (RFC 8252 §7.3).
+pub const CLI_REDIRECT_URI: &str = "http://127.0.0.1/callback";
+
 /// Shared state of the admin service.
 #[derive(Clone)]
 pub struct AdminState {

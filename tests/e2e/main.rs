@@ -9,6 +9,7 @@ mod admin_durability;
 mod admin_fuzz;
 mod admin_keys;
 mod admin_openapi;
+mod admin_people;
 mod admin_propagation;
 mod admin_resources;
 mod admin_revocation;

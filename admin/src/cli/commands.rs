@@ -10,6 +10,9 @@ use super::output::print;
 /// Subcommands that call the admin API.
 #[derive(Debug, Subcommand)]
 pub enum Remote {
+    /// Sign in as a person of the system tenant (browser) and print an
+    /// admin token to export.
+    Login(super::login::Login),
     /// Tenants.
     Tenants {
         /// Where the API is and how to authenticate.
@@ -237,6 +240,7 @@ const USERS: &[&str] = &["id", "username", "email", "enabled", "locked_until"];
 /// Runs one remote subcommand.
 pub async fn run(remote: Remote) -> Result<(), String> {
     let (conn, value, columns) = match remote {
+        Remote::Login(login) => return super::login::run(login).await,
         Remote::Tenants { conn, action } => {
             let api = AdminApi::connect(&conn).await?;
             let (value, columns) = tenants(&api, action).await?;
