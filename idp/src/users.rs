@@ -162,10 +162,7 @@ pub async fn sign_in(
     if !user.enabled {
         return Err(SignInError::Disabled);
     }
-    if let Some(until) = user
-        .locked_until
-        .filter(|until| *until > platform.clock.now_secs())
-    {
+    if let Some(until) = user.locked_at(platform.clock.now_secs()) {
         return Err(SignInError::Locked(until));
     }
     Ok(user)
@@ -209,7 +206,9 @@ pub async fn set_enabled(
 }
 
 /// The ephemeral counter of sign-in attempts on `login` (a username or an
-/// email address) in `tenant`; an admin unlock resets it.
-pub fn attempts_key(tenant: TenantId, login: &str) -> crate::ephemeral::Key {
-    crate::ephemeral::Key::new(tenant, "login-attempts", &login.trim().to_lowercase())
+/// email address) in `tenant` since `epoch`: an admin unlock moves the epoch
+/// (a watermark every server process reads), which starts a fresh count.
+pub fn attempts_key(tenant: TenantId, login: &str, epoch: i64) -> crate::ephemeral::Key {
+    let login = login.trim().to_lowercase();
+    crate::ephemeral::Key::new(tenant, "login-attempts", &format!("{epoch}:{login}"))
 }

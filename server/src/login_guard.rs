@@ -34,8 +34,8 @@ fn blocked_key(tenant: TenantId, source: &str) -> Key {
     Key::new(tenant, "login-source-blocked", source)
 }
 
-fn attempts_key(tenant: TenantId, login: &str) -> Key {
-    idp::users::attempts_key(tenant, login)
+fn attempts_key(tenant: TenantId, login: &str, epoch: i64) -> Key {
+    idp::users::attempts_key(tenant, login, epoch)
 }
 
 /// Seconds until `source` may try again, when it is refused.
@@ -65,10 +65,11 @@ pub async fn source_retry_after(
 /// Counts an attempt on `login`; `false` when it is over the limit (the
 /// attempt must fail whatever the password). A store failure admits: the
 /// durable lock still holds.
-pub async fn admit(platform: &Platform, tenant: TenantId, login: &str) -> Attempt {
+/// `epoch` is the login's last admin unlock ([`idp::domain::watermarks::Watermarks::login_epoch`]).
+pub async fn admit(platform: &Platform, tenant: TenantId, login: &str, epoch: i64) -> Attempt {
     match platform
         .ephemeral
-        .incr(&platform.clock, &attempts_key(tenant, login), WINDOW)
+        .incr(&platform.clock, &attempts_key(tenant, login, epoch), WINDOW)
         .await
     {
         Ok(count) => Attempt {
@@ -95,10 +96,10 @@ pub struct Attempt {
 }
 
 /// Clears the attempt count of `login` after a successful login.
-pub async fn succeeded(platform: &Platform, tenant: TenantId, login: &str) {
+pub async fn succeeded(platform: &Platform, tenant: TenantId, login: &str, epoch: i64) {
     if let Err(e) = platform
         .ephemeral
-        .reset(&platform.clock, &attempts_key(tenant, login), WINDOW)
+        .reset(&platform.clock, &attempts_key(tenant, login, epoch), WINDOW)
         .await
     {
         tracing::warn!(error = %e, "login attempts not cleared");

@@ -295,3 +295,35 @@ async fn successful_logins_never_add_up_to_a_lock() {
         );
     }
 }
+
+#[actix_rt::test]
+async fn an_admin_unlock_opens_sign_in_on_every_process_at_once() {
+    // The unlock comes from the admin service, another process on the
+    // embedded default: only the change counter carries it to the server.
+    let admin = crate::support::admin::AdminService::start().await;
+    let token = admin.system_token().await;
+    let (tenant, client, user_id) = tenant_with(&admin.server, "dora").await;
+    let (browser, form) = fail(&admin.server, &tenant, &client, "dora", 10).await;
+    assert_refused(&post(&browser, &form, "dora", PASSWORD).await, "locked");
+    let path = format!("/v1/tenants/{}/users/{user_id}", tenant.slug);
+    let locked = admin.get(&token, &path).await;
+    assert!(locked.body["locked_until"].is_i64(), "{:?}", locked.body);
+    let unlock = admin
+        .call(
+            Some(&token),
+            reqwest::Method::POST,
+            &format!("{path}/unlock"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(unlock.status, 204);
+    crate::support::eventually(Duration::from_secs(1), "sign-in opens", || async {
+        let browser = admin.server.browser();
+        let form = open_login(&browser, &tenant, &client).await;
+        let page = post(&browser, &form, "dora", PASSWORD).await;
+        matches!(page.status, 302 | 303)
+    })
+    .await;
+    admin.server.stop().await;
+}

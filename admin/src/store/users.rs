@@ -1,7 +1,5 @@
 //! Users: create, list, find, update, set the password, unlock, delete.
 
-use std::time::Duration;
-
 use diesel::prelude::*;
 use idp::domain::user::{NewUser, User, UserId};
 use idp::platform::Platform;
@@ -235,33 +233,41 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Lifts the sign-in lock and clears the attempt counters of the user's
-/// login names (in the shared store; see the README on the embedded default).
+/// Lifts the sign-in lock, and starts a fresh attempt count on the user's
+/// login names in every server process (a watermark moves the counters'
+/// epoch; the servers read it at their next change poll).
 pub async fn unlock(platform: &Platform, scope: &TenantScope, id: &str) -> Result<(), AdminError> {
     let (scope_in, id_in, now) = (scope.clone(), id.to_owned(), platform.clock.now_secs());
-    let user = platform
+    platform
         .db
         .transaction_or(move |conn| {
             let user = locked(conn, &scope_in, &id_in)?;
-            user_queries::set_locked_until(conn, scope_in.tenant().id, &user.id, None, now)?;
+            let tenant = scope_in.tenant().id;
+            // Negative: "unlocked at", honoured before the servers see the
+            // new attempt-count epoch (see `User::unlocked_after`).
+            user_queries::set_locked_until(conn, tenant, &user.id, Some(-now), now)?;
+            for login in user.username.iter().chain(user.email.iter()) {
+                let subject = idp::domain::watermarks::login(login);
+                idp::store::queries::watermarks::raise(
+                    conn,
+                    tenant,
+                    &subject,
+                    now,
+                    now + UNLOCK_KEEP_SECS,
+                )?;
+            }
+            idp::store::queries::tenants::touch(conn, tenant, now)?;
             let record = scope_in.audit("user.unlock", "user", &id_in, json!({}), now);
             super::audit(conn, &record)?;
-            Ok::<_, AdminError>(user)
+            Ok::<_, AdminError>(())
         })
         .await??;
-    let tenant = scope.tenant().id;
-    for login in user.username.iter().chain(user.email.iter()) {
-        let key = idp::users::attempts_key(tenant, login);
-        if let Err(e) = platform
-            .ephemeral
-            .reset(&platform.clock, &key, Duration::from_secs(15 * 60))
-            .await
-        {
-            tracing::warn!(error = %e, "sign-in attempt counter not cleared");
-        }
-    }
+    idp::changes::announce(platform, scope.tenant().id).await;
     Ok(())
 }
+
+/// How long an unlock's epoch is kept: longer than the attempt window.
+const UNLOCK_KEEP_SECS: i64 = 24 * 3600;
 
 /// Deletes the user and their consents; their tokens and sessions die.
 pub async fn delete(platform: &Platform, scope: &TenantScope, id: &str) -> Result<(), AdminError> {

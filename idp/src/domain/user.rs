@@ -66,8 +66,25 @@ pub struct User {
     pub profile: Profile,
     /// A disabled user cannot sign in.
     pub enabled: bool,
-    /// Unix seconds until which sign-in is locked (brute force).
+    /// Unix seconds until which sign-in is locked (brute force). A negative
+    /// value records an admin unlock at its absolute value (see
+    /// [`User::unlocked_after`]).
     pub locked_until: Option<i64>,
+}
+
+impl User {
+    /// Until when sign-in is locked, if it is at `now`.
+    pub fn locked_at(&self, now: i64) -> Option<i64> {
+        self.locked_until.filter(|until| *until > now)
+    }
+
+    /// Whether an admin lifted a lock later than `epoch`, the unlock a
+    /// server process knows of: until it learns of this one (and its fresh
+    /// attempt count), its stale count must not lock the account again.
+    pub fn unlocked_after(&self, epoch: i64) -> bool {
+        self.locked_until
+            .is_some_and(|at| at < 0 && at.saturating_neg() > epoch)
+    }
 }
 
 /// What a new user is made from.

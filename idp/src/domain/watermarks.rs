@@ -23,6 +23,12 @@ pub fn user(id: &str) -> String {
     format!("user:{id}")
 }
 
+/// The subject whose mark starts a fresh count of sign-in attempts on a
+/// login name (an admin unlock); lower-cased like the counter's key.
+pub fn login(name: &str) -> String {
+    format!("login:{}", name.trim().to_lowercase())
+}
+
 /// A tenant's live watermarks, by subject.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Watermarks(HashMap<String, i64>);
@@ -43,6 +49,12 @@ impl Watermarks {
         dead(TENANT)
             || client_id.is_some_and(|c| dead(&client(c)))
             || user_id.is_some_and(|u| dead(&user(u)))
+    }
+
+    /// The moment an admin last unlocked `name` (0: never): the epoch of its
+    /// sign-in attempt counter, so an unlock starts a fresh count everywhere.
+    pub fn login_epoch(&self, name: &str) -> i64 {
+        self.0.get(&login(name)).copied().unwrap_or(0)
     }
 
     /// How many are held.

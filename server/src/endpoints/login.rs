@@ -153,10 +153,12 @@ pub async fn post_login(
     // Counted before the password is checked, so parallel guesses cannot all
     // get in before the lock is written. The password is checked even past
     // the limit, so timing does not tell a locked account apart.
-    let attempt = login_guard::admit(platform, snapshot.tenant.id, login).await;
+    let epoch = snapshot.watermarks.login_epoch(login);
+    let attempt = login_guard::admit(platform, snapshot.tenant.id, login, epoch).await;
     let signed_in = idp::users::sign_in(platform, snapshot.tenant.id, login, password).await;
     let user = match signed_in {
-        Ok(user) if attempt.allowed => user,
+        // An admin unlock this process has not heard of yet counts.
+        Ok(user) if attempt.allowed || user.unlocked_after(epoch) => user,
         Err(SignInError::Store(e)) => return Err(e.into()),
         Ok(user) => {
             login_guard::failed(platform, snapshot.tenant.id, &source, Some(&user.id), true).await;
@@ -171,7 +173,7 @@ pub async fn post_login(
             return Ok(failure_page());
         }
     };
-    login_guard::succeeded(platform, snapshot.tenant.id, login).await;
+    login_guard::succeeded(platform, snapshot.tenant.id, login, epoch).await;
     // The interaction is spent before a session starts: of two posts of this
     // form, one signs in.
     if interaction::take(platform, snapshot.tenant.id, &form.interaction)

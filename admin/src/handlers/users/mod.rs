@@ -41,7 +41,7 @@ impl From<&User> for UserView {
             email_verified: user.email_verified,
             profile: user.profile.clone(),
             enabled: user.enabled,
-            locked_until: user.locked_until,
+            locked_until: user.locked_until.filter(|at| *at > 0),
         }
     }
 }
