@@ -3,9 +3,10 @@
 //! - Per (tenant, login name): every attempt is counted *before* the password
 //!   is checked, in the ephemeral store (so every process adds to one count,
 //!   and concurrent guesses cannot all slip in before a lock is written).
-//!   Past [`USER_FAILURES`] attempts in the window, no password is accepted,
-//!   and a wrong one locks the account in the database until the window has
-//!   passed (durable: every process and both backends see it). A successful
+//!   Past the tenant's `sign_in.lockout_failures` attempts (default
+//!   [`USER_FAILURES`]) in its `sign_in.lockout_secs` window (default
+//!   [`WINDOW`]), no password is accepted, and a wrong one locks the account
+//!   in the database for that long (durable: every process and both backends see it). A successful
 //!   login clears the count.
 //! - Per (tenant, source address): failures are counted; past
 //!   [`SOURCE_FAILURES`] the address gets 429 until its window ends.
@@ -14,6 +15,7 @@
 
 use std::time::Duration;
 
+use idp::domain::policy::SignInPolicy;
 use idp::domain::user::UserId;
 use idp::ephemeral::Key;
 use idp::ids::TenantId;
@@ -25,6 +27,11 @@ pub const USER_FAILURES: u64 = 10;
 pub const SOURCE_FAILURES: u64 = 100;
 /// Counting window, and how long a lock lasts.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// The tenant's counting window (and lock length) for login names.
+fn lock_window(policy: &SignInPolicy) -> Duration {
+    Duration::from_secs(u64::try_from(policy.lockout_secs).unwrap_or(WINDOW.as_secs()))
+}
 
 fn window_secs() -> i64 {
     i64::try_from(WINDOW.as_secs()).unwrap_or(i64::MAX)
@@ -66,15 +73,26 @@ pub async fn source_retry_after(
 /// attempt must fail whatever the password). A store failure admits: the
 /// durable lock still holds.
 /// `epoch` is the login's last admin unlock ([`idp::domain::watermarks::Watermarks::login_epoch`]).
-pub async fn admit(platform: &Platform, tenant: TenantId, login: &str, epoch: i64) -> Attempt {
+pub async fn admit(
+    platform: &Platform,
+    tenant: TenantId,
+    login: &str,
+    epoch: i64,
+    policy: &SignInPolicy,
+) -> Attempt {
+    let failures = u64::try_from(policy.lockout_failures).unwrap_or(USER_FAILURES);
     match platform
         .ephemeral
-        .incr(&platform.clock, &attempts_key(tenant, login, epoch), WINDOW)
+        .incr(
+            &platform.clock,
+            &attempts_key(tenant, login, epoch),
+            lock_window(policy),
+        )
         .await
     {
         Ok(count) => Attempt {
-            allowed: count <= USER_FAILURES,
-            last: count >= USER_FAILURES,
+            allowed: count <= failures,
+            last: count >= failures,
         },
         Err(e) => {
             tracing::warn!(error = %e, "login attempt not counted");
@@ -96,10 +114,20 @@ pub struct Attempt {
 }
 
 /// Clears the attempt count of `login` after a successful login.
-pub async fn succeeded(platform: &Platform, tenant: TenantId, login: &str, epoch: i64) {
+pub async fn succeeded(
+    platform: &Platform,
+    tenant: TenantId,
+    login: &str,
+    epoch: i64,
+    policy: &SignInPolicy,
+) {
     if let Err(e) = platform
         .ephemeral
-        .reset(&platform.clock, &attempts_key(tenant, login, epoch), WINDOW)
+        .reset(
+            &platform.clock,
+            &attempts_key(tenant, login, epoch),
+            lock_window(policy),
+        )
         .await
     {
         tracing::warn!(error = %e, "login attempts not cleared");
@@ -114,6 +142,7 @@ pub async fn failed(
     source: &str,
     user: Option<&UserId>,
     lock: bool,
+    policy: &SignInPolicy,
 ) {
     let now_ms = platform.clock.now_ms();
     let key = Key::new(tenant, "login-source-failures", source);
@@ -137,7 +166,7 @@ pub async fn failed(
         Err(e) => tracing::warn!(error = %e, "failed login not counted"),
     }
     if let Some(user) = user.filter(|_| lock) {
-        let until = platform.clock.now_secs() + window_secs();
+        let until = platform.clock.now_secs() + policy.lockout_secs;
         if let Err(e) = idp::users::lock(platform, tenant, user, until).await {
             tracing::warn!(error = %e, "user not locked");
         }

@@ -327,3 +327,45 @@ async fn an_admin_unlock_opens_sign_in_on_every_process_at_once() {
     .await;
     admin.server.stop().await;
 }
+
+#[actix_rt::test]
+async fn a_tenant_sets_its_own_password_and_lockout_rules() {
+    let admin = crate::support::admin::AdminService::start().await;
+    let token = admin.system_token().await;
+    let (tenant, client, _) = tenant_with(&admin.server, "erin").await;
+    let path = format!("/v1/tenants/{}", tenant.slug);
+    let etag = admin.get(&token, &path).await.etag;
+    let rules = serde_json::json!({ "policy": { "sign_in": {
+        "password_min_length": 12, "lockout_failures": 3, "lockout_secs": 600 } } });
+    let too_lax = serde_json::json!({ "policy": { "sign_in": { "lockout_failures": 1000 } } });
+    assert_eq!(
+        admin
+            .patch(&token, &path, &too_lax, etag.as_deref())
+            .await
+            .status,
+        422
+    );
+    let updated = admin.patch(&token, &path, &rules, etag.as_deref()).await;
+    assert_eq!(updated.status, 200, "{:?}", updated.body);
+
+    let users = format!("{path}/users");
+    let short = serde_json::json!({ "username": "frank", "password": "eleven char" });
+    assert_eq!(
+        admin.post(&token, &users, &short).await.status,
+        422,
+        "shorter than 12"
+    );
+    let long = serde_json::json!({ "username": "frank", "password": "twelve chars" });
+    assert_eq!(admin.post(&token, &users, &long).await.status, 201);
+
+    // Three failures lock erin once the server has the new policy.
+    crate::support::eventually(Duration::from_secs(1), "three failures lock", || async {
+        let (browser, form) = fail(&admin.server, &tenant, &client, "erin", 3).await;
+        post(&browser, &form, "erin", PASSWORD)
+            .await
+            .location
+            .is_none()
+    })
+    .await;
+    admin.server.stop().await;
+}

@@ -30,12 +30,25 @@ fn from_op(error: UserOpError) -> AdminError {
     }
 }
 
+/// The tenant's password rule (its `sign_in.password_min_length`, at most
+/// 256 characters).
+fn check_password(scope: &TenantScope, password: Option<&str>) -> Result<(), AdminError> {
+    let min = usize::try_from(scope.tenant().policy.sign_in.password_min_length).unwrap_or(8);
+    match password.map(|p| p.chars().count()) {
+        Some(n) if n < min || n > 256 => Err(AdminError::Invalid(format!(
+            "a password of this tenant is {min} to 256 characters"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Registers a user.
 pub async fn create(
     platform: &Platform,
     scope: &TenantScope,
     body: CreateUser,
 ) -> Result<User, AdminError> {
+    check_password(scope, body.password.as_deref())?;
     let new = NewUser {
         username: body.username,
         email: body.email,
@@ -199,11 +212,7 @@ pub async fn set_password(
     id: &str,
     password: String,
 ) -> Result<(), AdminError> {
-    if !(8..=256).contains(&password.chars().count()) {
-        return Err(AdminError::Invalid(
-            "a password is 8 to 256 characters".into(),
-        ));
-    }
+    check_password(scope, Some(&password))?;
     let passwords = platform.passwords.clone();
     let secret = Secret::new(password);
     let hash = tokio::task::spawn_blocking(move || passwords.hash(&secret))

@@ -39,6 +39,32 @@ pub struct TenantPolicy {
     pub id_token_alg: SigningAlg,
     /// How the hosted pages look.
     pub branding: Branding,
+    /// Password length and the brute-force lock.
+    pub sign_in: SignInPolicy,
+}
+
+/// Password and lockout rules of the hosted login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignInPolicy {
+    /// Shortest password accepted when one is set. Default 8, 8 to 128.
+    pub password_min_length: i64,
+    /// Failed attempts on one login name within the window that lock it.
+    /// Default 10, 3 to 100.
+    pub lockout_failures: i64,
+    /// The counting window and how long a lock lasts, seconds. Default 900,
+    /// 60 to 86 400.
+    pub lockout_secs: i64,
+}
+
+impl Default for SignInPolicy {
+    fn default() -> Self {
+        Self {
+            password_min_length: 8,
+            lockout_failures: 10,
+            lockout_secs: 900,
+        }
+    }
 }
 
 /// Branding of the hosted pages (the tenant's display name is the title).
@@ -80,6 +106,7 @@ impl Default for TenantPolicy {
             access_token_alg: SigningAlg::ES256,
             id_token_alg: SigningAlg::RS256,
             branding: Branding::default(),
+            sign_in: SignInPolicy::default(),
         }
     }
 }
@@ -103,7 +130,20 @@ impl TenantPolicy {
     /// Checks every lifetime against its hard cap, and that absolute lifetimes
     /// are not shorter than idle ones.
     pub fn validate(&self) -> Result<(), PolicyError> {
-        let checks: [(&'static str, i64, i64, i64); 7] = [
+        let checks: [(&'static str, i64, i64, i64); 10] = [
+            (
+                "sign_in.password_min_length",
+                self.sign_in.password_min_length,
+                8,
+                128,
+            ),
+            (
+                "sign_in.lockout_failures",
+                self.sign_in.lockout_failures,
+                3,
+                100,
+            ),
+            ("sign_in.lockout_secs", self.sign_in.lockout_secs, 60, DAY),
             ("access_token_ttl_secs", self.access_token_ttl_secs, 1, DAY),
             ("id_token_ttl_secs", self.id_token_ttl_secs, 1, DAY),
             ("code_ttl_secs", self.code_ttl_secs, 1, 60),

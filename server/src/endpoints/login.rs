@@ -154,14 +154,23 @@ pub async fn post_login(
     // get in before the lock is written. The password is checked even past
     // the limit, so timing does not tell a locked account apart.
     let epoch = snapshot.watermarks.login_epoch(login);
-    let attempt = login_guard::admit(platform, snapshot.tenant.id, login, epoch).await;
+    let rules = &snapshot.tenant.policy.sign_in;
+    let attempt = login_guard::admit(platform, snapshot.tenant.id, login, epoch, rules).await;
     let signed_in = idp::users::sign_in(platform, snapshot.tenant.id, login, password).await;
     let user = match signed_in {
         // An admin unlock this process has not heard of yet counts.
         Ok(user) if attempt.allowed || user.unlocked_after(epoch) => user,
         Err(SignInError::Store(e)) => return Err(e.into()),
         Ok(user) => {
-            login_guard::failed(platform, snapshot.tenant.id, &source, Some(&user.id), true).await;
+            login_guard::failed(
+                platform,
+                snapshot.tenant.id,
+                &source,
+                Some(&user.id),
+                true,
+                rules,
+            )
+            .await;
             return Ok(failure_page());
         }
         Err(error) => {
@@ -169,11 +178,19 @@ pub async fn post_login(
                 SignInError::WrongPassword(id) => Some(id),
                 _ => None,
             };
-            login_guard::failed(platform, snapshot.tenant.id, &source, user, attempt.last).await;
+            login_guard::failed(
+                platform,
+                snapshot.tenant.id,
+                &source,
+                user,
+                attempt.last,
+                rules,
+            )
+            .await;
             return Ok(failure_page());
         }
     };
-    login_guard::succeeded(platform, snapshot.tenant.id, login, epoch).await;
+    login_guard::succeeded(platform, snapshot.tenant.id, login, epoch, rules).await;
     // The interaction is spent before a session starts: of two posts of this
     // form, one signs in.
     if interaction::take(platform, snapshot.tenant.id, &form.interaction)
