@@ -1,7 +1,7 @@
 //! The application: routes, extractor error handling, the OpenAPI document
 //! at `/openapi.json`, and a JSON 404 for everything else.
 
-use actix_web::error::{JsonPayloadError, QueryPayloadError};
+use actix_web::error::QueryPayloadError;
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -11,11 +11,20 @@ use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AdminState;
 
-fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
-    match error {
-        JsonPayloadError::Deserialize(e) if e.is_data() => AdminError::invalid(e).into(),
-        other => AdminError::BadRequest(format!("the body must be JSON: {other}")).into(),
+/// Refuses an escaped NUL in the path or query (400): no id or filter holds
+/// one, and PostgreSQL text cannot.
+async fn no_nul(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let uri = req.uri().to_string().to_ascii_lowercase();
+    if uri.contains("%00") {
+        let response = actix_web::ResponseError::error_response(&AdminError::BadRequest(
+            "the path and query must not contain NUL characters".into(),
+        ));
+        return Ok(req.into_response(response));
     }
+    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
@@ -42,11 +51,6 @@ pub fn build(
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(state)
-        .app_data(
-            web::JsonConfig::default()
-                .limit(64 * 1024)
-                .error_handler(json_error),
-        )
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .configure(routes::all)
         .split_for_parts();
@@ -59,4 +63,5 @@ pub fn build(
             }),
         )
         .default_service(web::to(no_route))
+        .wrap(actix_web::middleware::from_fn(no_nul))
 }

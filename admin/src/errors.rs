@@ -80,6 +80,7 @@ impl From<StoreError> for AdminError {
         match error {
             StoreError::NotFound => Self::NotFound("object"),
             StoreError::Conflict(what) => Self::Conflict(format!("conflict: {what}")),
+            StoreError::Invalid(_) => Self::Invalid("text must not contain NUL characters".into()),
             StoreError::Unavailable(why) => {
                 Self::Unavailable(format!("database unavailable: {why}"))
             }

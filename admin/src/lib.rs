@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod body;
 pub mod boot;
 pub mod bootstrap;
 pub mod cli;

@@ -57,6 +57,23 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of a short list held whole in memory in a stable order (keys,
+    /// scopes); the cursor is the position after the page.
+    pub fn of_all(items: Vec<T>, query: &PageQuery) -> Result<Self, AdminError> {
+        let limit = usize::try_from(query.limit()?).unwrap_or(50);
+        let start = match query.after()? {
+            None => 0,
+            Some(position) => position
+                .parse::<usize>()
+                .map_err(|_| AdminError::Invalid("cursor is not one this API gave".into()))?,
+        };
+        let total = items.len();
+        let items: Vec<T> = items.into_iter().skip(start).take(limit).collect();
+        let end = start + items.len();
+        let next_cursor = (end < total).then(|| URL_SAFE_NO_PAD.encode(end.to_string()));
+        Ok(Self { items, next_cursor })
+    }
+
     /// A page of `items` fetched with `limit + 1`: the extra item, if any,
     /// only says there is more; `key` gives an item's sort key.
     pub fn from_overfetch(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Self {

@@ -19,6 +19,10 @@ pub enum ApiError {
     /// be known to be fresh (fail closed). Nothing was written.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// A value the client sent cannot even be looked up (a NUL character,
+    /// which PostgreSQL text cannot hold): `invalid_request`, nothing changed.
+    #[error("invalid input")]
+    InvalidInput,
     /// A bug or corrupt data; the cause goes to the log only.
     #[error("internal: {0}")]
     Internal(String),
@@ -35,6 +39,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
+            StoreError::Invalid(_) => Self::InvalidInput,
             other => Self::Internal(other.to_string()),
         }
     }
@@ -44,6 +49,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::InvalidInput => StatusCode::BAD_REQUEST,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -52,6 +58,10 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let (error, error_description) = match self {
             Self::NotFound(what) => ("not_found", *what),
+            Self::InvalidInput => (
+                "invalid_request",
+                "the request contains characters that cannot be used (NUL)",
+            ),
             Self::Unavailable(cause) => {
                 tracing::warn!(%cause, "answering 503");
                 (

@@ -59,6 +59,7 @@ async fn generated_requests_from_the_openapi_document_get_no_5xx() {
     let url = format!("{}/openapi.json", admin.url);
     let header = format!("Authorization: Bearer {token}");
     let report_arg = report_path.display().to_string();
+    let events_arg = report_path.with_extension("ndjson").display().to_string();
     let output = tokio::task::spawn_blocking(move || {
         Command::new(binary)
             .args([
@@ -83,7 +84,9 @@ async fn generated_requests_from_the_openapi_document_get_no_5xx() {
                 "--request-timeout",
                 "10",
                 "--report",
-                "json",
+                "json,ndjson",
+                "--report-ndjson-path",
+                &events_arg,
                 "--report-json-path",
                 &report_arg,
             ])
@@ -110,6 +113,7 @@ async fn generated_requests_from_the_openapi_document_get_no_5xx() {
         String::from_utf8_lossy(&output.stderr)
     );
     // The run must not have revoked its own token (nothing else would tell).
-    assert_eq!(admin.get(&token, "/v1/tenants").await.status, 200);
+    let after = admin.get(&token, "/v1/tenants").await;
+    assert_eq!(after.status, 200, "after the run: {:?}", after.body);
     admin.server.stop().await;
 }

@@ -213,7 +213,47 @@ async fn a_tenant_admin_never_reaches_another_tenants_objects() {
         )
         .await;
     assert_eq!(revoke.status, 404, "revoking B's user through A");
-    for path in ["audit", "clients", "users"] {
+    // Every other resource through B's path: 403, and through A's path B's
+    // objects do not exist.
+    let b_api = admin
+        .post(
+            &system,
+            &format!("/v1/tenants/{}/apis", b.slug),
+            &json!({ "identifier": "https://b.example", "name": "B" }),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .expect("api id")
+        .to_owned();
+    assert_eq!(
+        admin
+            .get(&a_admin, &format!("/v1/tenants/{}/apis/{b_api}", a.slug))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        admin
+            .delete(
+                &a_admin,
+                &format!("/v1/tenants/{}/consents/{b_user}/{}", a.slug, b_client.id)
+            )
+            .await
+            .status,
+        404
+    );
+    let rotate = admin
+        .post(
+            &a_admin,
+            &format!("/v1/tenants/{}/keys/rotate", b.slug),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(rotate.status, 403, "X-11: rotating B's keys");
+    for path in [
+        "audit", "clients", "users", "apis", "consents", "keys", "scopes",
+    ] {
         let reply = admin
             .get(&a_admin, &format!("/v1/tenants/{}/{path}", b.slug))
             .await;

@@ -27,6 +27,32 @@ async fn a_tenant_is_created_updated_with_its_etag_and_audited() {
         format!("{}/t/{slug}", admin.server.url)
     );
     let etag = created.etag.clone().expect("etag");
+    // NUL characters (PostgreSQL text cannot hold them) are refused, not 500.
+    let nul = admin
+        .post(
+            &token,
+            "/v1/tenants",
+            &json!({ "slug": random_slug("n").to_string(), "display_name": "a\u{0}b" }),
+        )
+        .await;
+    assert_eq!(nul.status, 422, "{:?}", nul.body);
+    assert_eq!(
+        admin
+            .get(&token, "/v1/tenants/a%00b/clients/x%00")
+            .await
+            .status,
+        400
+    );
+    let not_json = admin
+        .call(
+            Some(&token),
+            reqwest::Method::POST,
+            "/v1/tenants",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(not_json.status, 400);
     let (status, discovery) = admin
         .server
         .get_json(&format!("/t/{slug}/.well-known/openid-configuration"))

@@ -30,6 +30,7 @@ mod jwks;
 mod lockout;
 mod logout;
 mod migrations;
+mod nul_input;
 mod pages;
 mod persistence;
 mod refresh;

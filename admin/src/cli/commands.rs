@@ -49,6 +49,15 @@ pub enum Remote {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Consents users gave clients.
+    Consents {
+        /// Where the API is and how to authenticate.
+        #[command(flatten)]
+        conn: Connection,
+        /// What to do.
+        #[command(subcommand)]
+        action: ConsentAction,
+    },
     /// Revoke every token and session of a user, a client or a whole tenant.
     Revoke {
         /// Where the API is and how to authenticate.
@@ -101,6 +110,35 @@ pub enum TenantAction {
     Deactivate {
         /// Tenant slug.
         slug: String,
+    },
+}
+
+/// What to do with consents.
+#[derive(Debug, Subcommand)]
+pub enum ConsentAction {
+    /// List consents of a user or to a client.
+    List {
+        /// Tenant slug.
+        #[arg(long)]
+        tenant: String,
+        /// Only this user's.
+        #[arg(long)]
+        user: Option<String>,
+        /// Only those to this client.
+        #[arg(long)]
+        client: Option<String>,
+    },
+    /// Revoke a user's consent to a client (and the tokens of its grants).
+    Revoke {
+        /// Tenant slug.
+        #[arg(long)]
+        tenant: String,
+        /// User id.
+        #[arg(long)]
+        user: String,
+        /// Client id.
+        #[arg(long)]
+        client: String,
     },
 }
 
@@ -284,6 +322,40 @@ pub async fn run(remote: Remote) -> Result<(), String> {
             let api = AdminApi::connect(&conn).await?;
             let value = users(&api, action).await?;
             (conn, value, USERS)
+        }
+        Remote::Consents { conn, action } => {
+            let api = AdminApi::connect(&conn).await?;
+            let value = match action {
+                ConsentAction::List {
+                    tenant,
+                    user,
+                    client,
+                } => {
+                    let mut query = url::form_urlencoded::Serializer::new(String::new());
+                    if let Some(user) = &user {
+                        query.append_pair("user_id", user);
+                    }
+                    if let Some(client) = &client {
+                        query.append_pair("client_id", client);
+                    }
+                    api.get(&format!("/v1/tenants/{tenant}/consents?{}", query.finish()))
+                        .await?
+                }
+                ConsentAction::Revoke {
+                    tenant,
+                    user,
+                    client,
+                } => {
+                    api.delete(&format!("/v1/tenants/{tenant}/consents/{user}/{client}"))
+                        .await?;
+                    json!({ "user_id": user, "client_id": client, "revoked": true })
+                }
+            };
+            (
+                conn,
+                value,
+                &["user_id", "client_id", "scopes", "revoked"][..],
+            )
         }
         Remote::Revoke {
             conn,

@@ -293,6 +293,10 @@ pub fn classify(error: DieselError) -> StoreError {
         DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
             StoreError::Unavailable(info.message().to_owned())
         }
+        // PostgreSQL text cannot hold NUL: a value a caller sent, not a fault.
+        DieselError::DatabaseError(_, info) if info.message().contains("invalid byte sequence") => {
+            StoreError::Invalid(info.message().to_owned())
+        }
         DieselError::DatabaseError(_, info) if is_transient(info.message()) => {
             StoreError::Unavailable(info.message().to_owned())
         }

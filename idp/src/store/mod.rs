@@ -33,6 +33,10 @@ pub enum StoreError {
     /// The database could not be reached within the deadline; nothing was written.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// A value the caller sent cannot be stored or looked up (a NUL
+    /// character, which PostgreSQL text cannot hold); nothing was written.
+    #[error("invalid value: {0}")]
+    Invalid(String),
     /// A stored value did not decode (corrupt row or wrong master key).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),

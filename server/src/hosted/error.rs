@@ -37,6 +37,9 @@ impl From<ApiError> for PageError {
     fn from(error: ApiError) -> Self {
         match error {
             ApiError::NotFound(_) => Self::NotFound,
+            ApiError::InvalidInput => {
+                Self::BadRequest("The request contains characters that cannot be used.")
+            }
             ApiError::Unavailable(cause) => Self::Unavailable(cause),
             ApiError::Internal(cause) => Self::Internal(cause),
         }

@@ -40,7 +40,7 @@ pub struct CreateAdminGrant {
 pub async fn create_admin(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
-    body: web::Json<CreateAdminGrant>,
+    body: crate::body::Json<CreateAdminGrant>,
 ) -> Result<HttpResponse, AdminError> {
     let system = principal.system()?;
     let body = body.into_inner();

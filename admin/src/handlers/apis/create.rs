@@ -48,7 +48,7 @@ pub async fn create_api(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<String>,
-    body: web::Json<CreateApi>,
+    body: crate::body::Json<CreateApi>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let api = store::apis::create(&state.platform, &scope, body.into_inner()).await?;

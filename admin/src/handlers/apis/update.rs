@@ -51,7 +51,7 @@ pub async fn update_api(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<(String, String)>,
-    body: web::Json<UpdateApi>,
+    body: crate::body::Json<UpdateApi>,
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;

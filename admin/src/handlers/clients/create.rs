@@ -76,7 +76,7 @@ pub async fn create_client(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<String>,
-    body: web::Json<CreateClient>,
+    body: crate::body::Json<CreateClient>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let (client, secret) =

@@ -54,7 +54,7 @@ pub async fn rotate_client_secret(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<(String, String)>,
-    body: web::Json<RotateSecret>,
+    body: crate::body::Json<RotateSecret>,
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, client_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;

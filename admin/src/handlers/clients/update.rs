@@ -39,7 +39,7 @@ pub async fn update_client(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<(String, String)>,
-    body: web::Json<serde_json::Value>,
+    body: crate::body::Json<serde_json::Value>,
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, client_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;

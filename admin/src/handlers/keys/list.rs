@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, web};
 use super::KeyView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
-use crate::page::Page;
+use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
 use crate::{respond, store};
 
@@ -15,7 +15,7 @@ use crate::{respond, store};
 /// Requires: system admin, or tenant admin of this tenant.
 #[utoipa::path(
     tag = "keys",
-    params(("tenant" = String, Path, description = "Tenant slug")),
+    params(("tenant" = String, Path, description = "Tenant slug"), PageQuery),
     responses(
         (status = 200, body = inline(Page<KeyView>)),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -28,14 +28,12 @@ pub async fn list_keys(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<String>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let rows = store::keys::list(&state.platform, &scope).await?;
     Ok(respond::json(
         StatusCode::OK,
-        &Page {
-            items: rows.iter().map(KeyView::from).collect(),
-            next_cursor: None,
-        },
+        &Page::of_all(rows.iter().map(KeyView::from).collect(), &page)?,
     ))
 }

@@ -43,7 +43,7 @@ pub async fn rotate_keys(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<String>,
-    body: web::Json<RotateKeys>,
+    body: crate::body::Json<RotateKeys>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let algs = match body.alg.as_deref() {

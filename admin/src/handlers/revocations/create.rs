@@ -60,7 +60,7 @@ pub async fn create_revocation(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<String>,
-    body: web::Json<CreateRevocation>,
+    body: crate::body::Json<CreateRevocation>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let body = body.into_inner();

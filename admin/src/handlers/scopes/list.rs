@@ -7,7 +7,7 @@ use idp::domain::scope::BUILTIN;
 use super::ScopeInfo;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
-use crate::page::Page;
+use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
 use crate::{respond, store};
 
@@ -17,7 +17,7 @@ use crate::{respond, store};
 /// Requires: system admin, or tenant admin of this tenant.
 #[utoipa::path(
     tag = "scopes",
-    params(("tenant" = String, Path, description = "Tenant slug")),
+    params(("tenant" = String, Path, description = "Tenant slug"), PageQuery),
     responses(
         (status = 200, body = inline(Page<ScopeInfo>)),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -30,6 +30,7 @@ pub async fn list_scopes(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<String>,
+    page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let mut items: Vec<ScopeInfo> = BUILTIN
@@ -41,7 +42,9 @@ pub async fn list_scopes(
             defined_by: "openid".to_owned(),
         })
         .collect();
-    for api in store::apis::list(&state.platform, &scope).await? {
+    let mut apis = store::apis::list(&state.platform, &scope).await?;
+    apis.sort_by(|a, b| a.identifier.cmp(&b.identifier));
+    for api in apis {
         items.extend(api.scopes.iter().map(|s| ScopeInfo {
             name: s.name.clone(),
             description: s.description.clone(),
@@ -49,11 +52,5 @@ pub async fn list_scopes(
             defined_by: api.identifier.clone(),
         }));
     }
-    Ok(respond::json(
-        StatusCode::OK,
-        &Page {
-            items,
-            next_cursor: None,
-        },
-    ))
+    Ok(respond::json(StatusCode::OK, &Page::of_all(items, &page)?))
 }

@@ -42,7 +42,7 @@ pub struct CreateTenant {
 pub async fn create_tenant(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
-    body: web::Json<CreateTenant>,
+    body: crate::body::Json<CreateTenant>,
 ) -> Result<HttpResponse, AdminError> {
     let system = principal.system()?;
     let tenant = store::tenants::create(&state.platform, &system, body.into_inner()).await?;

@@ -51,7 +51,7 @@ pub async fn update_tenant(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<String>,
-    body: web::Json<UpdateTenant>,
+    body: crate::body::Json<UpdateTenant>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     if body.enabled.is_some() {

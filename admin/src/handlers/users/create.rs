@@ -50,7 +50,7 @@ pub async fn create_user(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<String>,
-    body: web::Json<CreateUser>,
+    body: crate::body::Json<CreateUser>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let user = store::users::create(&state.platform, &scope, body.into_inner()).await?;

@@ -46,7 +46,7 @@ pub async fn set_user_password(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<(String, String)>,
-    body: web::Json<SetPassword>,
+    body: crate::body::Json<SetPassword>,
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, user_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;

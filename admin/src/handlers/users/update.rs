@@ -55,7 +55,7 @@ pub async fn update_user(
     state: web::Data<AdminState>,
     principal: AdminPrincipal,
     path: web::Path<(String, String)>,
-    body: web::Json<UpdateUser>,
+    body: crate::body::Json<UpdateUser>,
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, user_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
