@@ -105,6 +105,7 @@ pub async fn revoke(
         .db
         .run(move |conn| {
             tokens::purge_expired(conn, tenant, now, PURGE_BATCH)?;
+            crate::store::queries::watermarks::purge_expired(conn, now)?;
             refresh_tokens::purge_expired(conn, tenant, now, PURGE_BATCH)
         })
         .await
@@ -115,5 +116,6 @@ pub async fn revoke(
 }
 
 /// Rows purged at most per table and call (revocations, opaque tokens and
-/// refresh-token families past their absolute expiry).
+/// refresh-token families past their absolute expiry; expired watermarks,
+/// few by nature, all at once).
 const PURGE_BATCH: i64 = 1000;
