@@ -89,6 +89,19 @@ impl From<StoreError> for AdminError {
     }
 }
 
+impl From<idp::tenants::TenantError> for AdminError {
+    fn from(error: idp::tenants::TenantError) -> Self {
+        use idp::tenants::TenantError;
+        match error {
+            TenantError::SlugTaken => Self::Conflict("a tenant with this slug exists".into()),
+            TenantError::NotFound => Self::NotFound("tenant"),
+            TenantError::Policy(e) => Self::invalid(e),
+            TenantError::Keys(e) => Self::Internal(e.to_string()),
+            TenantError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl ResponseError for AdminError {
     fn status_code(&self) -> StatusCode {
         match self {

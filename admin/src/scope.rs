@@ -137,12 +137,7 @@ impl AdminPrincipal {
         slug: &str,
     ) -> Result<TenantScope, AdminError> {
         let found = match TenantSlug::parse(slug) {
-            Ok(slug) => idp::tenants::find_by_slug(&state.platform, &slug)
-                .await
-                .map_err(|e| match e {
-                    idp::tenants::TenantError::Store(e) => AdminError::from(e),
-                    other => AdminError::Internal(other.to_string()),
-                })?,
+            Ok(slug) => idp::tenants::find_by_slug(&state.platform, &slug).await?,
             Err(_) => None,
         };
         match (&self.role, found) {

@@ -58,8 +58,7 @@ async fn tenant_key(platform: &Platform, tenant: &str) -> Result<String, AdminEr
     }
     let slug = TenantSlug::parse(tenant).map_err(AdminError::invalid)?;
     let found = idp::tenants::find_by_slug(platform, &slug)
-        .await
-        .map_err(|e| AdminError::Internal(e.to_string()))?
+        .await?
         .ok_or(AdminError::NotFound("tenant"))?;
     Ok(found.id.to_string())
 }
@@ -74,8 +73,7 @@ pub async fn grant(
     let key = tenant_key(platform, tenant).await?;
     let slug = TenantSlug::parse(SYSTEM_SLUG).map_err(|e| AdminError::Internal(e.to_string()))?;
     let system_tenant = idp::tenants::find_by_slug(platform, &slug)
-        .await
-        .map_err(|e| AdminError::Internal(e.to_string()))?
+        .await?
         .ok_or(AdminError::NotFound("system tenant"))?;
     let (kind, id) = subject
         .split_once(':')

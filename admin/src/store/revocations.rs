@@ -152,13 +152,16 @@ pub async fn revoke_token(
     let digest = idp::crypto::sha256(token.as_bytes());
     // JWT: verified against the tenant's keys; otherwise the stored kinds.
     let jwt = if token.contains('.') {
-        let slug = scope.tenant().slug.clone();
-        let state = idp::tenants::load_state(platform, &slug, None).await?;
-        state.and_then(|s| {
-            idp::crypto::jwt::verify::<AccessTokenClaims>(&s.keys, token, now)
-                .map(|v| v.claims)
-                .filter(|c| c.iss == issuer)
-        })
+        let sealer = platform.sealer.clone();
+        let ring = platform
+            .db
+            .run(move |conn| {
+                idp::store::queries::signing_keys::load_ring(conn, tenant, &sealer, None)
+            })
+            .await?;
+        idp::crypto::jwt::verify::<AccessTokenClaims>(&ring, token, now)
+            .map(|v| v.claims)
+            .filter(|c| c.iss == issuer)
     } else {
         None
     };

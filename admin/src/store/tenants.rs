@@ -9,7 +9,6 @@ use idp::store::StoreError;
 use idp::store::models::tenant::TenantRow;
 use idp::store::queries::tenants as tenant_queries;
 use idp::store::schema::tenants::dsl;
-use idp::tenants::TenantError;
 use serde_json::json;
 
 use crate::auth::{AdminPrincipal, Role};
@@ -20,16 +19,6 @@ use crate::handlers::tenants::create::CreateTenant;
 use crate::handlers::tenants::update::UpdateTenant;
 use crate::scope::{SystemScope, TenantScope};
 use crate::state::SYSTEM_SLUG;
-
-fn from_tenant_error(error: TenantError) -> AdminError {
-    match error {
-        TenantError::SlugTaken => AdminError::Conflict("a tenant with this slug exists".into()),
-        TenantError::NotFound => AdminError::NotFound("tenant"),
-        TenantError::Policy(e) => AdminError::invalid(e),
-        TenantError::Keys(e) => AdminError::Internal(e.to_string()),
-        TenantError::Store(e) => e.into(),
-    }
-}
 
 fn check_name(name: &str) -> Result<(), AdminError> {
     if name.trim().is_empty() || name.chars().count() > 200 {
@@ -76,7 +65,7 @@ pub async fn create(
         }),
     )
     .await
-    .map_err(from_tenant_error)
+    .map_err(AdminError::from)
 }
 
 /// Tenants the caller may see, by slug, after `after`; `limit + 1` rows.
