@@ -27,6 +27,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as bench  # noqa: E402  shared helpers: waits, port checks, results file
+import scheduling  # noqa: E402
 
 ROOT = bench.ROOT
 CHANGES = os.environ.get("CHANGES", "100")
@@ -148,13 +149,14 @@ def main():
     subprocess.run(["cargo", "build", "--release", "-p", "idp-server", "-p", "idp-admin",
                     "-p", "idp-bench", "--bins"], cwd=ROOT, check=True)
     rows = []
-    for backend in bench.BACKENDS:
-        for r in run_backend(backend):
-            label = "Embedded default" if backend == "embedded" else "PostgreSQL + Redis"
-            rows.append(
-                f"| {label} | {r['mode']} | {r['servers']} | {r['changes']} | "
-                f"{r['propagation_p50_ms']:.1f} / {r['propagation_p99_ms']:.1f} / {r['propagation_max_ms']:.1f} | "
-                f"{r['reads_per_second']:.0f} ({r['read_errors']}) | {r['writes_per_second']:.0f} ({r['write_errors']}) |")
+    with scheduling.per_thread() as sched:
+        results = [(backend, r) for backend in bench.BACKENDS for r in run_backend(backend)]
+    for backend, r in results:
+        label = "Embedded default" if backend == "embedded" else "PostgreSQL + Redis"
+        rows.append(
+            f"| {label} | {r['mode']} | {r['servers']} | {r['changes']} | "
+            f"{r['propagation_p50_ms']:.1f} / {r['propagation_p99_ms']:.1f} / {r['propagation_max_ms']:.1f} | "
+            f"{r['reads_per_second']:.0f} ({r['read_errors']}) | {r['writes_per_second']:.0f} ({r['write_errors']}) |")
     cpu = open("/proc/cpuinfo").read()
     model = re.search(r"model name\s*:\s*(.*)", cpu).group(1)
     section = "\n".join([
@@ -165,6 +167,7 @@ def main():
         "the admin's answer until every server process answers the token endpoint accordingly "
         "(polled every 2 ms). Reads: GET of one client; writes: user creation (no password), "
         f"each with {CONCURRENCY} concurrent callers for {SECONDS} s.",
+        sched,
         "",
         "| backend | announcement | server processes | changes | propagation p50 / p99 / max ms | admin reads/s (errors) | admin writes/s (errors) |",
         "|---|---|---|---|---|---|---|",

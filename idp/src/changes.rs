@@ -116,8 +116,12 @@ impl ChangeFeed {
             .name("change-poller".to_owned())
             .spawn(move || {
                 let mut conn = Some(conn);
+                let mut last_start = Instant::now();
                 while !poll_stop.load(Ordering::Acquire) {
-                    std::thread::sleep(interval);
+                    // Polls start one interval apart, so a slow poll does
+                    // not also delay the next one by a whole interval.
+                    std::thread::sleep(interval.saturating_sub(last_start.elapsed()));
+                    last_start = Instant::now();
                     if conn.is_none() {
                         conn = connector.connect().ok();
                     }

@@ -60,8 +60,12 @@ async fn generated_requests_from_the_openapi_document_get_no_5xx() {
     let header = format!("Authorization: Bearer {token}");
     let report_arg = report_path.display().to_string();
     let events_arg = report_path.with_extension("ndjson").display().to_string();
+    let workdir = config_dir.path().to_path_buf();
     let output = tokio::task::spawn_blocking(move || {
+        // Its example cache lives in the working directory: a fresh one per
+        // run keeps runs independent and the checkout clean.
         Command::new(binary)
+            .current_dir(workdir)
             .args([
                 "--config-file",
                 &config_arg,
