@@ -490,7 +490,7 @@ def run_m2m(sched):
         f"wrk -t{THREADS} -c{CONNS} -d{DURATION} on the same machine; {ROUNDS} interleaved rounds (ours, peer, ours, peer) per scenario; figures are means of the rounds.",
         "CPU-ms/req = CPU time of the server process (ours: plus every PostgreSQL and Redis process on the PostgreSQL backend) / requests served.",
         sched,
-        "Peer: node-oidc-provider from shared/peers, in-memory adapter (no storage cost); its introspection rows introspect one opaque token (its own bench), ours cycle over 100,000 distinct pre-minted tokens that the measured process did not mint.",
+        "Peer: node-oidc-provider from shared/peers, in-memory adapter (no storage cost); its introspection rows introspect one opaque token (its own bench), ours cycle over 100,000 distinct pre-minted tokens that the measured process did not mint. The peer refuses to introspect JWT access tokens (`unsupported_token_type`: \"Structured JWT Tokens cannot be introspected\"), so the JWT row sets our signature check on each token against its lookup of an opaque one.",
         "",
     ]
     peer = Peer()
