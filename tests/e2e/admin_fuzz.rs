@@ -1,12 +1,18 @@
 //! A property-based run over the admin API from its own OpenAPI document:
 //! schemathesis (from PyPI; `scripts/test` installs it into
 //! `target/schemathesis`) generates requests for every operation, valid and
-//! invalid, and no answer may be a 5xx.
+//! invalid, and no answer may be a 5xx. The run has a database of its own:
+//! it reuses identifiers from earlier answers, so on a shared database it
+//! would deactivate other tests' tenants and delete their admins' rights.
+//! `admin_fuzz_hooks.py` keeps it away from its own caller's access.
 
 use std::path::PathBuf;
 use std::process::Command;
 
+use idp::store::queries::admin_grants;
+
 use crate::support::admin::AdminService;
+use crate::support::fresh_db::FreshDatabase;
 
 fn schemathesis() -> PathBuf {
     std::env::var_os("SCHEMATHESIS").map_or_else(
@@ -26,8 +32,14 @@ async fn generated_requests_from_the_openapi_document_get_no_5xx() {
         "schemathesis is not installed at {}: scripts/test installs it (or set SCHEMATHESIS)",
         binary.display()
     );
-    let admin = AdminService::start().await;
-    let token = admin.system_token().await;
+    let database = FreshDatabase::new();
+    let url = database.url.clone();
+    let admin = AdminService::start_with(move |config| {
+        config.database.url = Some(url.clone());
+    })
+    .await;
+    let caller = admin.admin_client(admin_grants::ALL_TENANTS).await;
+    let token = admin.token_for(&caller).await;
     // Something to find: a tenant with a client and a user, whose ids the
     // generator uses for most path parameters (the rest stay random).
     let tenant = admin.server.tenant().await;
@@ -61,6 +73,9 @@ async fn generated_requests_from_the_openapi_document_get_no_5xx() {
     let report_arg = report_path.display().to_string();
     let events_arg = report_path.with_extension("ndjson").display().to_string();
     let workdir = config_dir.path().to_path_buf();
+    let hooks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("e2e/admin_fuzz_hooks.py");
+    let fuzz_tenant = tenant.slug.to_string();
+    let caller_subject = format!("client:{}", caller.id);
     let output = tokio::task::spawn_blocking(move || {
         // Its example cache lives in the working directory: a fresh one per
         // run keeps runs independent and the checkout clean.
@@ -99,6 +114,9 @@ async fn generated_requests_from_the_openapi_document_get_no_5xx() {
                 &report_arg,
             ])
             .env("NO_COLOR", "1")
+            .env("SCHEMATHESIS_HOOKS", &hooks)
+            .env("FUZZ_TENANT", &fuzz_tenant)
+            .env("FUZZ_CALLER", &caller_subject)
             .output()
             .expect("schemathesis runs")
     })
