@@ -11,7 +11,7 @@ use crate::crypto::client_secret::SecretHasher;
 use crate::crypto::master_key::{self, MasterKeyError};
 use crate::crypto::password::PasswordHasher;
 use crate::ephemeral::{Ephemeral, EphemeralError, MemoryStore, RedisStore};
-use crate::store::{Db, StoreError, migrate};
+use crate::store::{Db, StoreError, migrate, subkey_upgrade};
 
 /// Everything shared by the requests of one process.
 #[derive(Clone, Debug)]
@@ -58,7 +58,7 @@ impl Platform {
             let key = master_key::load_or_create(&setup.secrets, &setup.data_dir)?;
             let db = Db::open(&setup)?;
             let mut conn = db.connector().connect()?;
-            migrate::run_pending(&mut conn)?;
+            migrate::run_pending_then(&mut conn, |conn| subkey_upgrade::run(conn, &key))?;
             let passwords = PasswordHasher::new().map_err(|e| StoreError::Other(e.to_string()))?;
             Ok::<_, StartError>((db, Sealer::new(&key), SecretHasher::new(&key), passwords))
         })

@@ -37,6 +37,7 @@ mod refresh;
 mod sessions;
 mod signin;
 mod smoke;
+mod subkeys;
 mod tenancy;
 mod token;
 mod userinfo;

@@ -12,8 +12,8 @@ use idp::store::models::tenant::TenantRow;
 use idp::store::models::token::{OpaqueTokenRow, RevokedTokenRow};
 use idp::store::models::user::UserRow;
 use idp::store::schema::{
-    admin_grants, apis, change_counter, clients, consents, opaque_tokens, revoked_tokens,
-    signing_keys, tenants, token_watermarks, users,
+    admin_grants, apis, change_counter, clients, consents, opaque_tokens, platform_state,
+    revoked_tokens, signing_keys, tenants, token_watermarks, users,
 };
 
 use crate::support::binary::{ServerProcess, free_port};
@@ -94,6 +94,11 @@ fn migrations_run_up_down_up_and_match_the_schema() {
         .load(&mut conn)
         .expect("users columns");
     assert!(users.is_empty());
+    let state: Vec<(String, String)> = platform_state::table
+        .select(platform_state::all_columns)
+        .load(&mut conn)
+        .expect("platform_state columns");
+    assert!(state.is_empty());
     let counter: Vec<(i32, i64)> = change_counter::table
         .select(change_counter::all_columns)
         .load(&mut conn)

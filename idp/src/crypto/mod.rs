@@ -1,5 +1,5 @@
 //! Cryptography: tenant signing keys and JWT signing, encryption of private
-//! keys at rest, and first-start secrets.
+//! keys at rest, first-start secrets and the subkeys derived from them.
 
 pub mod at_rest;
 pub mod client_secret;
@@ -8,6 +8,7 @@ pub mod jwt;
 pub mod keys;
 pub mod master_key;
 pub mod password;
+pub mod subkeys;
 
 /// Base64url without padding (RFC 7515 §2), as JOSE uses everywhere.
 pub fn b64url(bytes: &[u8]) -> String {

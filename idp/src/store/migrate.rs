@@ -2,6 +2,7 @@
 //! starting at once on an empty database are safe: PostgreSQL migrates under
 //! an advisory lock, SQLite inside an exclusive transaction.
 
+use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -19,17 +20,40 @@ fn other(e: impl std::fmt::Display) -> StoreError {
 
 /// Applies every pending migration.
 pub fn run_pending(conn: &mut DbConnection) -> Result<(), StoreError> {
-    match conn {
-        DbConnection::Pg(pg) => {
-            pg.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
-            let result = pg.run_pending_migrations(POSTGRES).map(drop).map_err(other);
-            pg.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
-            result
-        }
+    run_pending_then(conn, |_| Ok(()))
+}
+
+/// Applies every pending migration, then `upgrade` (data changes that must
+/// happen once, such as `subkey_upgrade`) in one transaction that holds the
+/// lock, so of two processes starting together one does it and the other
+/// sees it done: on PostgreSQL the migrations' advisory lock, on SQLite the
+/// write lock, taken before anything is read.
+pub fn run_pending_then<T>(
+    conn: &mut DbConnection,
+    upgrade: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let pg = matches!(conn, DbConnection::Pg(_));
+    if pg {
+        conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+    }
+    let result = match conn {
+        DbConnection::Pg(pg) => pg.run_pending_migrations(POSTGRES).map(drop).map_err(other),
         DbConnection::Sqlite(lite) => lite.exclusive_transaction(|lite| {
             lite.run_pending_migrations(SQLITE).map(drop).map_err(other)
         }),
     }
+    .and_then(|()| {
+        conn.transaction(|conn| {
+            if !pg {
+                conn.batch_execute("UPDATE change_counter SET value = value WHERE id = 1")?;
+            }
+            upgrade(conn)
+        })
+    });
+    if pg {
+        conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+    }
+    result
 }
 
 /// Whether the schema is behind the binary (readiness reports it).

@@ -178,8 +178,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Named facts about the database as a whole (e.g. the subkey upgrade).
+    platform_state (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
+    platform_state,
     admin_grants,
     token_watermarks,
     tenants,

@@ -124,3 +124,40 @@ pub fn web_origins(
         .flat_map(|s| s.web_origins)
         .collect())
 }
+
+/// Wraps every client-secret digest of every tenant still in the form of
+/// releases before subkeys (the one-time subkey upgrade); how many.
+pub fn wrap_legacy_digests(
+    conn: &mut DbConnection,
+    hasher: &crate::crypto::client_secret::SecretHasher,
+) -> Result<usize, StoreError> {
+    type Digests = (String, String, Option<Vec<u8>>, Option<Vec<u8>>);
+    let rows: Vec<Digests> = dsl::clients
+        .select((
+            dsl::tenant_id,
+            dsl::client_id,
+            dsl::secret_digest,
+            dsl::previous_secret_digest,
+        ))
+        .load(conn)?;
+    let mut wrapped = 0;
+    for (tenant, client, current, previous) in rows {
+        let current_wrapped = current.as_deref().and_then(|d| hasher.wrap_legacy(d));
+        let previous_wrapped = previous.as_deref().and_then(|d| hasher.wrap_legacy(d));
+        if current_wrapped.is_none() && previous_wrapped.is_none() {
+            continue;
+        }
+        diesel::update(
+            dsl::clients
+                .filter(dsl::tenant_id.eq(&tenant))
+                .filter(dsl::client_id.eq(&client)),
+        )
+        .set((
+            dsl::secret_digest.eq(current_wrapped.or(current)),
+            dsl::previous_secret_digest.eq(previous_wrapped.or(previous)),
+        ))
+        .execute(conn)?;
+        wrapped += 1;
+    }
+    Ok(wrapped)
+}

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod changes;
 pub mod clients;
 pub mod consents;
+pub mod platform_state;
 pub mod refresh_tokens;
 pub mod signing_keys;
 pub mod tenants;

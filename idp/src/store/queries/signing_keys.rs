@@ -91,3 +91,36 @@ pub fn load_ring(
     }
     Ok(Arc::new(KeyRing::new(keys)))
 }
+
+/// Seals again, under the current at-rest key, every private key of every
+/// tenant still sealed under the master key itself (the one-time subkey
+/// upgrade). A key that does not open under this master key is left as it
+/// is and counted apart: it was sealed by another master key.
+pub fn reseal_legacy(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+) -> Result<(usize, usize), StoreError> {
+    let rows: Vec<(String, String, Vec<u8>)> = dsl::signing_keys
+        .select((dsl::tenant_id, dsl::kid, dsl::private_key))
+        .load(conn)?;
+    let (mut resealed, mut foreign) = (0, 0);
+    for (tenant, kid, sealed) in rows {
+        if Sealer::is_current(&sealed) {
+            continue;
+        }
+        let context = format!("{tenant}/{kid}").into_bytes();
+        let Ok(plain) = sealer.open(&sealed, &context) else {
+            foreign += 1;
+            continue;
+        };
+        diesel::update(
+            dsl::signing_keys
+                .filter(dsl::tenant_id.eq(&tenant))
+                .filter(dsl::kid.eq(&kid)),
+        )
+        .set(dsl::private_key.eq(sealer.seal(plain.expose(), &context)))
+        .execute(conn)?;
+        resealed += 1;
+    }
+    Ok((resealed, foreign))
+}
