@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 import scheduling
@@ -44,7 +45,10 @@ THREADS = "2"
 ROUNDS = int(os.environ.get("ROUNDS", "2"))
 TOKENS = os.environ.get("TOKENS", "100000")
 BACKENDS = os.environ.get("BACKENDS", "embedded,postgres").split(",")
-PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+# A database of the benchmark's own: every process of one database needs the
+# same master key, and the test suites' database has theirs.
+PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/idp_bench?sslmode=disable")
+PG_DB = urllib.parse.urlsplit(PG_URL).path.lstrip("/")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
 PEER_SRC = os.path.join(ROOT, "..", "shared", "peers", "node-oidc-provider")
 PEER_DIR = os.environ.get("PEER_DIR", "/tmp/idp-bench-peer")
@@ -72,7 +76,17 @@ def sh(*args, **kw):
     return subprocess.run(args, check=True, **kw)
 
 
+def ensure_bench_database():
+    if "postgres" not in BACKENDS:
+        return
+    exists = subprocess.run(["psql", PG_URL, "-tAc", "SELECT 1"], capture_output=True).returncode == 0
+    if not exists:
+        server = urllib.parse.urlunsplit(urllib.parse.urlsplit(PG_URL)._replace(path="/postgres"))
+        sh("psql", server, "-q", "-c", f"CREATE DATABASE {PG_DB}")
+
+
 def ensure_tools():
+    ensure_bench_database()
     if "m2m" not in SCENARIO_SETS:
         sh("cargo", "build", "--release", "-q", "-p", "idp-server", "-p", "idp-bench", cwd=ROOT)
         return
@@ -132,8 +146,8 @@ def pids_named(name):
 
 
 def pg_xacts():
-    query = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'test'"
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-tAc", query],
+    query = f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{PG_DB}'"
+    out = subprocess.run(["psql", PG_URL, "-tAc", query],
                          capture_output=True, text=True).stdout.strip()
     return int(out or 0)
 

@@ -11,6 +11,7 @@ use crate::crypto::client_secret::SecretHasher;
 use crate::crypto::master_key::{self, MasterKeyError};
 use crate::crypto::password::PasswordHasher;
 use crate::ephemeral::{Ephemeral, EphemeralError, MemoryStore, RedisStore};
+use crate::store::key_check::{self, KeyCheck};
 use crate::store::{Db, StoreError, migrate, subkey_upgrade};
 
 /// Everything shared by the requests of one process.
@@ -41,6 +42,13 @@ pub enum StartError {
     /// No master key.
     #[error(transparent)]
     MasterKey(#[from] MasterKeyError),
+    /// The database was written with another master key.
+    #[error(
+        "the master key does not match the one this database was written with: every process \
+         of one database needs the same master key (secrets.master_key, IDP_SECRETS__MASTER_KEY, \
+         or the file {{data_dir}}/master.key of the process that created the database)"
+    )]
+    MasterKeyMismatch,
     /// Database unreachable or migrations failed.
     #[error("database: {0}")]
     Store(#[from] StoreError),
@@ -58,7 +66,16 @@ impl Platform {
             let key = master_key::load_or_create(&setup.secrets, &setup.data_dir)?;
             let db = Db::open(&setup)?;
             let mut conn = db.connector().connect()?;
-            migrate::run_pending_then(&mut conn, |conn| subkey_upgrade::run(conn, &key))?;
+            let check = migrate::run_pending_then(&mut conn, |conn| {
+                let check = key_check::run(conn, &key)?;
+                if check == KeyCheck::Matches {
+                    subkey_upgrade::run(conn, &key)?;
+                }
+                Ok(check)
+            })?;
+            if check == KeyCheck::Differs {
+                return Err(StartError::MasterKeyMismatch);
+            }
             let passwords = PasswordHasher::new().map_err(|e| StoreError::Other(e.to_string()))?;
             Ok::<_, StartError>((db, Sealer::new(&key), SecretHasher::new(&key), passwords))
         })

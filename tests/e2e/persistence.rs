@@ -1,6 +1,13 @@
-//! Restarts keep tenants and their keys (SECURITY.md F-24 for the embedded default).
+//! Restarts keep tenants and their keys (SECURITY.md F-24 for the embedded
+//! default); a process with another master key refuses to start.
 
-use crate::support::{DataDir, TestServer};
+use diesel::prelude::*;
+use idp::clock::Clock;
+use idp::store::key_check;
+use idp::store::schema::platform_state;
+
+use crate::support::fresh_db::FreshDatabase;
+use crate::support::{DataDir, TestServer, test_config};
 
 #[actix_rt::test]
 async fn restart_keeps_tenant_and_keys() {
@@ -24,22 +31,52 @@ async fn restart_keeps_tenant_and_keys() {
     assert_eq!(doc["issuer"], second.issuer(&tenant));
 }
 
+const OTHER_MASTER_KEY: &str = "b3RoZXItbWFzdGVyLWtleS0zMi1ieXRlcy1sb25nISE=";
+
+/// Starts a server on `data` with another master key; the reason it refused.
+async fn refusal_with_another_key(data: &DataDir, database: &str) -> String {
+    let mut config = test_config(data);
+    config.database.url = Some(database.to_owned());
+    config.secrets.master_key = Some(idp::secret::Secret::new(OTHER_MASTER_KEY.to_owned()));
+    config.validate().expect("config");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    match idp_server::boot::start(config, Clock::default(), listener).await {
+        Ok(_) => panic!("a server with another master key started"),
+        Err(e) => e.to_string(),
+    }
+}
+
 #[actix_rt::test]
-async fn a_wrong_master_key_cannot_open_the_keys() {
+async fn a_server_with_another_master_key_refuses_to_start() {
+    let database = FreshDatabase::new();
+    let url = database.url.clone();
     let data = DataDir::new();
-    let first = TestServer::start_with(&data, |_| {}).await;
-    let tenant = first.tenant().await;
+    let first = TestServer::start_with(&data, |c| c.database.url = Some(url.clone())).await;
+    first.tenant().await;
     first.stop().await;
 
-    let second = TestServer::start_with(&data, |config| {
-        config.secrets.master_key = Some(idp::secret::Secret::new(
-            "b3RoZXItbWFzdGVyLWtleS0zMi1ieXRlcy1sb25nISE=".to_owned(),
-        ));
-    })
-    .await;
-    // Corrupt or foreign data is an internal error, never a key served or a panic.
-    let response = second.get(&format!("/t/{}/jwks.json", tenant.slug)).await;
-    assert_eq!(response.status(), 500);
-    let body: serde_json::Value = response.json().await.expect("json");
-    assert_eq!(body["error"], "server_error");
+    // The check value recorded by the first start.
+    let why = refusal_with_another_key(&DataDir::new(), &database.url).await;
+    assert!(
+        why.contains("master key does not match"),
+        "a message that names the cause: {why}"
+    );
+
+    // A database written before check values: its sealed keys tell.
+    diesel::delete(platform_state::table.filter(platform_state::name.eq(key_check::NAME)))
+        .execute(&mut database.connect())
+        .expect("no check value");
+    let why = refusal_with_another_key(&DataDir::new(), &database.url).await;
+    assert!(why.contains("master key does not match"), "{why}");
+
+    // The right key still starts, and records the check value again.
+    let again =
+        TestServer::start_with(&data, |c| c.database.url = Some(database.url.clone())).await;
+    again.stop().await;
+    let recorded: i64 = platform_state::table
+        .filter(platform_state::name.eq(key_check::NAME))
+        .count()
+        .get_result(&mut database.connect())
+        .expect("count");
+    assert_eq!(recorded, 1);
 }

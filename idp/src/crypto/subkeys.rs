@@ -22,17 +22,21 @@ pub enum Purpose {
     Cookie,
     /// CSRF tokens of hosted forms.
     Csrf,
+    /// Recorded in the database, to tell whether a process has the master
+    /// key the database was written with.
+    KeyCheck,
 }
 
 impl Purpose {
     /// Every purpose, for tests that check labels are distinct.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::AtRest,
         Self::SecretPepper,
         Self::SecondFactor,
         Self::EmailLink,
         Self::Cookie,
         Self::Csrf,
+        Self::KeyCheck,
     ];
 
     /// The HKDF `info` label. Never change one: it would change the key.
@@ -44,6 +48,7 @@ impl Purpose {
             Self::EmailLink => b"idp subkey v1: email link tokens",
             Self::Cookie => b"idp subkey v1: cookies",
             Self::Csrf => b"idp subkey v1: csrf",
+            Self::KeyCheck => b"idp subkey v1: master key check",
         }
     }
 }

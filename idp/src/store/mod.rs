@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod conn;
+pub mod key_check;
 pub mod migrate;
 pub mod models;
 pub mod queries;
