@@ -1,11 +1,21 @@
-//! Scripting subcommands: each maps to one admin API call and prints a table
-//! (or the JSON with `--json`).
+//! Scripting subcommands: each plans one admin API call ([`Call`]), which
+//! [`run`] makes and prints as a table (or the JSON with `--json`). A user
+//! may be named by id, username or email address: it is looked up first.
 
 use clap::Subcommand;
+use reqwest::Method;
 use serde_json::{Value, json};
 
+use super::admins::{AdminAction, Named};
 use super::api::{AdminApi, Connection};
+use super::apis::{ApiAction, ScopeAction};
+use super::call::{Call, Param, Shown};
+use super::clients::ClientAction;
+use super::consents::ConsentAction;
+use super::keys::KeyAction;
 use super::output::print;
+use super::tenants::TenantAction;
+use super::users::UserAction;
 
 /// Subcommands that call the admin API.
 #[derive(Debug, Subcommand)]
@@ -30,6 +40,15 @@ pub enum Remote {
         /// What to do.
         #[command(subcommand)]
         action: ApiAction,
+    },
+    /// Scopes of a tenant.
+    Scopes {
+        /// Where the API is and how to authenticate.
+        #[command(flatten)]
+        conn: Connection,
+        /// What to do.
+        #[command(subcommand)]
+        action: ScopeAction,
     },
     /// OAuth clients of a tenant.
     Clients {
@@ -58,7 +77,8 @@ pub enum Remote {
         #[command(subcommand)]
         action: ConsentAction,
     },
-    /// Revoke every token and session of a user, a client or a whole tenant.
+    /// Revoke one token, or every token and session of a user, a client or
+    /// a whole tenant.
     Revoke {
         /// Where the API is and how to authenticate.
         #[command(flatten)]
@@ -66,455 +86,237 @@ pub enum Remote {
         /// Tenant slug.
         #[arg(long)]
         tenant: String,
-        /// A user's tokens and sessions.
-        #[arg(long, conflicts_with_all = ["client", "all"])]
+        /// A user's tokens and sessions: id, username or email address.
+        #[arg(long, group = "target")]
         user: Option<String>,
         /// A client's tokens.
-        #[arg(long, conflicts_with = "all")]
+        #[arg(long, group = "target")]
         client: Option<String>,
+        /// One token (access or refresh), by value.
+        #[arg(long = "token-value", group = "target")]
+        token_value: Option<String>,
         /// Everything of the tenant.
-        #[arg(long)]
+        #[arg(long, group = "target")]
         all: bool,
     },
-    /// The audit log of a tenant.
+    /// Signing keys of a tenant.
+    Keys {
+        /// Where the API is and how to authenticate.
+        #[command(flatten)]
+        conn: Connection,
+        /// What to do.
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+    /// Admin rights.
+    Admins {
+        /// Where the API is and how to authenticate.
+        #[command(flatten)]
+        conn: Connection,
+        /// What to do.
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+    /// The audit log of a tenant, or of the whole platform.
     Audit {
         /// Where the API is and how to authenticate.
         #[command(flatten)]
         conn: Connection,
-        /// Tenant slug.
+        /// Tenant slug (without: every tenant; system admins only).
         #[arg(long)]
-        tenant: String,
+        tenant: Option<String>,
+        /// Only changes by this actor (`client:{id}` or `user:{id}`).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only changes of this resource type (e.g. `client`).
+        #[arg(long)]
+        resource_type: Option<String>,
     },
 }
 
-/// What to do with tenants.
-#[derive(Debug, Subcommand)]
-pub enum TenantAction {
-    /// List tenants.
-    List,
-    /// Create a tenant.
-    Create {
-        /// URL slug.
-        #[arg(long)]
-        slug: String,
-        /// Display name.
-        #[arg(long)]
-        name: String,
-    },
-    /// Show one tenant.
-    Get {
-        /// Tenant slug.
-        slug: String,
-    },
-    /// Deactivate a tenant.
-    Deactivate {
-        /// Tenant slug.
-        slug: String,
-    },
-}
-
-/// What to do with consents.
-#[derive(Debug, Subcommand)]
-pub enum ConsentAction {
-    /// List consents of a user or to a client.
-    List {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-        /// Only this user's.
-        #[arg(long)]
-        user: Option<String>,
-        /// Only those to this client.
-        #[arg(long)]
-        client: Option<String>,
-    },
-    /// Revoke a user's consent to a client (and the tokens of its grants).
-    Revoke {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-        /// User id.
-        #[arg(long)]
-        user: String,
-        /// Client id.
-        #[arg(long)]
-        client: String,
-    },
-}
-
-/// What to do with APIs.
-#[derive(Debug, Subcommand)]
-pub enum ApiAction {
-    /// List a tenant's APIs.
-    List {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-    },
-    /// Create an API.
-    Create {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-        /// Identifier (absolute URI; the `aud` of its tokens).
-        #[arg(long)]
-        identifier: String,
-        /// Display name.
-        #[arg(long)]
-        name: String,
-        /// A scope it defines, `name` or `name=description` (repeatable).
-        #[arg(long = "scope")]
-        scopes: Vec<String>,
-        /// Make it the tenant's default API.
-        #[arg(long)]
-        default: bool,
-    },
-}
-
-/// What to do with clients.
-#[derive(Debug, Subcommand)]
-pub enum ClientAction {
-    /// List a tenant's clients.
-    List {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-    },
-    /// Create a client; prints its secret once.
-    Create {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-        /// Display name.
-        #[arg(long)]
-        name: String,
-        /// A grant it may use (repeatable; default client_credentials).
-        #[arg(long = "grant")]
-        grants: Vec<String>,
-        /// A redirect URI (repeatable).
-        #[arg(long = "redirect-uri")]
-        redirect_uris: Vec<String>,
-        /// A scope it may be given (repeatable).
-        #[arg(long = "scope")]
-        scopes: Vec<String>,
-        /// A public client (no secret; PKCE).
-        #[arg(long)]
-        public: bool,
-    },
-    /// Rotate a client's secret; prints the new one once.
-    RotateSecret {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-        /// Client id.
-        client_id: String,
-        /// Seconds the old secret keeps working.
-        #[arg(long, default_value_t = 0)]
-        overlap_secs: i64,
-    },
-    /// Delete a client.
-    Delete {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-        /// Client id.
-        client_id: String,
-    },
-}
-
-/// What to do with users.
-#[derive(Debug, Subcommand)]
-pub enum UserAction {
-    /// List a tenant's users.
-    List {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-    },
-    /// Create a user.
-    Create {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-        /// Login name.
-        #[arg(long)]
-        username: Option<String>,
-        /// Email address.
-        #[arg(long)]
-        email: Option<String>,
-        /// Initial password (or IDP_USER_PASSWORD).
-        #[arg(long, env = "IDP_USER_PASSWORD", hide_env_values = true)]
-        password: Option<String>,
-    },
-    /// Disable a user (their tokens and sessions die).
-    Disable {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-        /// User id.
-        user_id: String,
-    },
-    /// Lift a sign-in lock.
-    Unlock {
-        /// Tenant slug.
-        #[arg(long)]
-        tenant: String,
-        /// User id.
-        user_id: String,
-    },
-}
-
-const TENANTS: &[&str] = &["slug", "display_name", "enabled", "issuer"];
-const APIS: &[&str] = &["identifier", "name", "is_default", "scopes"];
-const CLIENTS: &[&str] = &[
-    "client_id",
-    "name",
-    "confidential",
-    "enabled",
-    "grant_types",
+const AUDIT: &[&str] = &[
+    "id",
+    "at",
+    "actor",
+    "action",
+    "resource_type",
+    "resource_id",
 ];
-const USERS: &[&str] = &["id", "username", "email", "enabled", "locked_until"];
+
+/// A planned call and what remains to be resolved for it.
+pub struct Plan {
+    /// Where to send it.
+    pub conn: Connection,
+    /// The call.
+    pub call: Call,
+    /// An admin-right subject still to be named.
+    pub subject: Option<Named>,
+}
+
+impl Remote {
+    /// The call this command makes; `None` for `login`.
+    pub fn plan(self) -> Result<Option<Plan>, String> {
+        let plain = |conn, call| {
+            Ok(Some(Plan {
+                conn,
+                call,
+                subject: None,
+            }))
+        };
+        match self {
+            Self::Login(_) => Ok(None),
+            Self::Tenants { conn, action } => plain(conn, action.call()?),
+            Self::Apis { conn, action } => plain(conn, action.call()),
+            Self::Scopes { conn, action } => plain(conn, action.call()),
+            Self::Clients { conn, action } => plain(conn, action.call()),
+            Self::Users { conn, action } => plain(conn, action.call()?),
+            Self::Consents { conn, action } => plain(conn, action.call()),
+            Self::Keys { conn, action } => plain(conn, action.call()),
+            Self::Revoke {
+                conn,
+                tenant,
+                user,
+                client,
+                token_value,
+                all,
+            } => {
+                let call = Call::new(
+                    Method::POST,
+                    "/v1/tenants/{tenant}/revocations",
+                    &["target", "not_before", "refresh_families"],
+                )
+                .param("tenant", tenant.clone());
+                let call = match (user, client, token_value, all) {
+                    (Some(user), None, None, false) => call
+                        .user("user_id", &tenant, user)
+                        .body(json!({ "user_id": "{user_id}" })),
+                    (None, Some(client), None, false) => call.body(json!({ "client_id": client })),
+                    (None, None, Some(token), false) => call.body(json!({ "token": token })),
+                    (None, None, None, true) => call.body(json!({ "all": true })),
+                    _ => return Err("give one of --user, --client, --token or --all".into()),
+                };
+                plain(conn, call)
+            }
+            Self::Admins { conn, action } => {
+                let (call, subject) = action.call();
+                Ok(Some(Plan {
+                    conn,
+                    call,
+                    subject,
+                }))
+            }
+            Self::Audit {
+                conn,
+                tenant,
+                actor,
+                resource_type,
+            } => {
+                let call = match tenant {
+                    Some(tenant) => Call::new(Method::GET, "/v1/tenants/{tenant}/audit", AUDIT)
+                        .param("tenant", tenant),
+                    None => Call::new(Method::GET, "/v1/audit", AUDIT),
+                };
+                plain(
+                    conn,
+                    call.query("actor", actor)
+                        .query("resource_type", resource_type),
+                )
+            }
+        }
+    }
+}
+
+/// The id of the user of `tenant` named `given` (an id, a username or an
+/// email address).
+async fn resolve_user(api: &AdminApi, tenant: &str, given: &str) -> Result<String, String> {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("login", given);
+    let found = api
+        .get(&format!(
+            "/v1/tenants/{}/users?{}",
+            url::form_urlencoded::byte_serialize(tenant.as_bytes()).collect::<String>(),
+            query.finish()
+        ))
+        .await?;
+    let ids: Vec<&str> = found
+        .get("items")
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(|u| u["id"].as_str()).collect())
+        .unwrap_or_default();
+    match ids.as_slice() {
+        [id] => Ok((*id).to_owned()),
+        [] => Err(format!(
+            "no user {given} in tenant {tenant} (give an id, a username or an email address)"
+        )),
+        _ => Err(format!(
+            "{given} names more than one user in tenant {tenant}"
+        )),
+    }
+}
+
+/// Puts a resolved id wherever the body names its parameter (`"{user_id}"`).
+fn fill(body: &mut Value, name: &str, value: &str) {
+    let placeholder = format!("{{{name}}}");
+    match body {
+        Value::String(s) if *s == placeholder => *s = value.to_owned(),
+        Value::Object(fields) => fields.values_mut().for_each(|v| fill(v, name, value)),
+        _ => {}
+    }
+}
 
 /// Runs one remote subcommand.
 pub async fn run(remote: Remote) -> Result<(), String> {
-    let (conn, value, columns) = match remote {
-        Remote::Login(login) => return super::login::run(login).await,
-        Remote::Tenants { conn, action } => {
-            let api = AdminApi::connect(&conn).await?;
-            let (value, columns) = tenants(&api, action).await?;
-            (conn, value, columns)
-        }
-        Remote::Apis { conn, action } => {
-            let api = AdminApi::connect(&conn).await?;
-            let value = match action {
-                ApiAction::List { tenant } => {
-                    api.get(&format!("/v1/tenants/{tenant}/apis")).await?
-                }
-                ApiAction::Create {
-                    tenant,
-                    identifier,
-                    name,
-                    scopes,
-                    default,
-                } => {
-                    let scopes: Vec<Value> = scopes
-                        .iter()
-                        .map(|s| match s.split_once('=') {
-                            Some((name, description)) => {
-                                json!({ "name": name, "description": description })
-                            }
-                            None => json!({ "name": s }),
-                        })
-                        .collect();
-                    let body = json!({ "identifier": identifier, "name": name, "scopes": scopes, "is_default": default });
-                    api.post(&format!("/v1/tenants/{tenant}/apis"), &body)
-                        .await?
-                }
-            };
-            (conn, value, APIS)
-        }
-        Remote::Clients { conn, action } => {
-            let api = AdminApi::connect(&conn).await?;
-            let (value, columns) = clients(&api, action).await?;
-            (conn, value, columns)
-        }
-        Remote::Users { conn, action } => {
-            let api = AdminApi::connect(&conn).await?;
-            let value = users(&api, action).await?;
-            (conn, value, USERS)
-        }
-        Remote::Consents { conn, action } => {
-            let api = AdminApi::connect(&conn).await?;
-            let value = match action {
-                ConsentAction::List {
-                    tenant,
-                    user,
-                    client,
-                } => {
-                    let mut query = url::form_urlencoded::Serializer::new(String::new());
-                    if let Some(user) = &user {
-                        query.append_pair("user_id", user);
-                    }
-                    if let Some(client) = &client {
-                        query.append_pair("client_id", client);
-                    }
-                    api.get(&format!("/v1/tenants/{tenant}/consents?{}", query.finish()))
-                        .await?
-                }
-                ConsentAction::Revoke {
-                    tenant,
-                    user,
-                    client,
-                } => {
-                    api.delete(&format!("/v1/tenants/{tenant}/consents/{user}/{client}"))
-                        .await?;
-                    json!({ "user_id": user, "client_id": client, "revoked": true })
-                }
-            };
-            (
-                conn,
-                value,
-                &["user_id", "client_id", "scopes", "revoked"][..],
-            )
-        }
-        Remote::Revoke {
-            conn,
-            tenant,
-            user,
-            client,
-            all,
-        } => {
-            let body = match (user, client, all) {
-                (Some(user), None, false) => json!({ "user_id": user }),
-                (None, Some(client), false) => json!({ "client_id": client }),
-                (None, None, true) => json!({ "all": true }),
-                _ => return Err("give one of --user, --client or --all".into()),
-            };
-            let api = AdminApi::connect(&conn).await?;
-            let value = api
-                .post(&format!("/v1/tenants/{tenant}/revocations"), &body)
-                .await?;
-            (
-                conn,
-                value,
-                &["target", "not_before", "refresh_families"][..],
-            )
-        }
-        Remote::Audit { conn, tenant } => {
-            let api = AdminApi::connect(&conn).await?;
-            let value = api.get(&format!("/v1/tenants/{tenant}/audit")).await?;
-            (
-                conn,
-                value,
-                &[
-                    "id",
-                    "at",
-                    "actor",
-                    "action",
-                    "resource_type",
-                    "resource_id",
-                ][..],
-            )
-        }
+    if let Remote::Login(login) = remote {
+        return super::login::run(login).await;
+    }
+    let Some(Plan {
+        conn,
+        mut call,
+        subject,
+    }) = remote.plan()?
+    else {
+        return Ok(());
     };
-    print(&value, columns, conn.json);
-    Ok(())
-}
-
-async fn tenants(
-    api: &AdminApi,
-    action: TenantAction,
-) -> Result<(Value, &'static [&'static str]), String> {
-    Ok(match action {
-        TenantAction::List => (api.get("/v1/tenants").await?, TENANTS),
-        TenantAction::Create { slug, name } => (
-            api.post(
-                "/v1/tenants",
-                &json!({ "slug": slug, "display_name": name }),
-            )
-            .await?,
-            TENANTS,
-        ),
-        TenantAction::Get { slug } => (api.get(&format!("/v1/tenants/{slug}")).await?, TENANTS),
-        TenantAction::Deactivate { slug } => {
-            api.delete(&format!("/v1/tenants/{slug}")).await?;
-            (
-                json!({ "slug": slug, "enabled": false }),
-                &["slug", "enabled"],
-            )
+    let api = AdminApi::connect(&conn).await?;
+    let mut values = Vec::new();
+    for (name, param) in &call.params {
+        let value = match param {
+            Param::Given(value) => value.clone(),
+            Param::User { tenant, given } => resolve_user(&api, tenant, given).await?,
+        };
+        if let Some(body) = call.body.as_mut() {
+            fill(body, name, &value);
         }
-    })
-}
-
-async fn clients(
-    api: &AdminApi,
-    action: ClientAction,
-) -> Result<(Value, &'static [&'static str]), String> {
-    Ok(match action {
-        ClientAction::List { tenant } => (
-            api.get(&format!("/v1/tenants/{tenant}/clients")).await?,
-            CLIENTS,
-        ),
-        ClientAction::Create {
-            tenant,
-            name,
-            grants,
-            redirect_uris,
-            scopes,
-            public,
-        } => {
-            let grants = if grants.is_empty() {
-                vec!["client_credentials".to_owned()]
-            } else {
-                grants
-            };
-            let mut body = json!({
-                "name": name,
-                "grant_types": grants,
-                "redirect_uris": redirect_uris,
-                "scopes": scopes,
-            });
-            if public && let Some(fields) = body.as_object_mut() {
-                fields.insert("token_endpoint_auth_method".into(), json!("none"));
+        values.push((*name, value));
+    }
+    if let Some(subject) = subject {
+        let subject = match subject {
+            Named::Ready(subject) => subject,
+            Named::User(given) => {
+                let system = super::admins::system_tenant();
+                format!("user:{}", resolve_user(&api, system, &given).await?)
             }
-            (
-                api.post(&format!("/v1/tenants/{tenant}/clients"), &body)
-                    .await?,
-                &["client_id", "client_secret", "name", "grant_types"][..],
-            )
-        }
-        ClientAction::RotateSecret {
-            tenant,
-            client_id,
-            overlap_secs,
-        } => (
-            api.post(
-                &format!("/v1/tenants/{tenant}/clients/{client_id}/secret"),
-                &json!({ "overlap_secs": overlap_secs }),
-            )
-            .await?,
-            &["client_id", "client_secret", "previous_secret_expires_at"][..],
-        ),
-        ClientAction::Delete { tenant, client_id } => {
-            api.delete(&format!("/v1/tenants/{tenant}/clients/{client_id}"))
-                .await?;
-            (
-                json!({ "client_id": client_id, "deleted": true }),
-                &["client_id", "deleted"][..],
-            )
-        }
-    })
-}
-
-async fn users(api: &AdminApi, action: UserAction) -> Result<Value, String> {
-    match action {
-        UserAction::List { tenant } => api.get(&format!("/v1/tenants/{tenant}/users")).await,
-        UserAction::Create {
-            tenant,
-            username,
-            email,
-            password,
-        } => {
-            let body = json!({ "username": username, "email": email, "password": password });
-            api.post(&format!("/v1/tenants/{tenant}/users"), &body)
-                .await
-        }
-        UserAction::Disable { tenant, user_id } => {
-            api.patch(
-                &format!("/v1/tenants/{tenant}/users/{user_id}"),
-                &json!({ "enabled": false }),
-            )
-            .await
-        }
-        UserAction::Unlock { tenant, user_id } => {
-            api.call(
-                reqwest::Method::POST,
-                &format!("/v1/tenants/{tenant}/users/{user_id}/unlock"),
-                None,
-                None,
-            )
-            .await?;
-            Ok(json!({ "id": user_id, "locked_until": null }))
+        };
+        match call.body.as_mut().and_then(Value::as_object_mut) {
+            Some(body) => {
+                body.insert("subject".into(), json!(subject));
+            }
+            None => values.push(("subject", subject)),
         }
     }
+    let path = call.path(&values)?;
+    let answer = if call.method == Method::PATCH {
+        api.patch(&path, call.body.as_ref().unwrap_or(&Value::Null))
+            .await?
+    } else {
+        api.call(call.method.clone(), &path, call.body.as_ref(), None)
+            .await?
+            .0
+    };
+    let shown = match call.shown {
+        Shown::Answer => answer,
+        Shown::Fixed(value) => value,
+    };
+    print(&shown, call.columns, conn.json);
+    Ok(())
 }

@@ -19,7 +19,17 @@ pub fn print(value: &Value, columns: &[&str], json: bool) {
     };
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|row| columns.iter().map(|c| cell(row.get(*c))).collect())
+        .map(|row| {
+            columns
+                .iter()
+                .map(|c| match row.get(*c) {
+                    Some(Value::Number(n)) if is_time(c) => {
+                        n.as_i64().map_or_else(|| n.to_string(), utc)
+                    }
+                    other => cell(other),
+                })
+                .collect()
+        })
         .collect();
     let widths: Vec<usize> = columns
         .iter()
@@ -56,6 +66,21 @@ pub fn print(value: &Value, columns: &[&str], json: bool) {
     }
 }
 
+/// Columns that hold Unix seconds.
+fn is_time(column: &str) -> bool {
+    column == "at" || column.ends_with("_at") || matches!(column, "locked_until" | "not_before")
+}
+
+/// Unix seconds as a UTC time people read, e.g. `2026-12-06 07:20:00Z`.
+fn utc(secs: i64) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]Z");
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| secs.to_string())
+}
+
 fn cell(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => "-".to_owned(),
@@ -66,5 +91,18 @@ fn cell(value: Option<&Value>) -> String {
             .collect::<Vec<_>>()
             .join(","),
         Some(other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_as_utc() {
+        assert_eq!(utc(1_796_540_400), "2026-12-06 07:00:00Z");
+        assert_eq!(utc(0), "1970-01-01 00:00:00Z");
+        assert!(is_time("created_at") && is_time("at") && is_time("locked_until"));
+        assert!(!is_time("attempts") && !is_time("name"));
     }
 }
