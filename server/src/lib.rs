@@ -18,7 +18,8 @@
 //! - [`hosted`]: hosted-page templates, headers, cookies and interactions;
 //!   [`flow`]: the sign-in flow from a valid authorization request to a code;
 //!   [`sso`]: SSO sessions through the tenant's session actor.
-//! - [`demo`]: the demo tenant and the start-up banner of the first command.
+//! - [`demo`]: the first command's demo (tenant, banner, callback page), mounted
+//!   only by `main` with `--demo`; no other module uses it.
 
 pub mod actors;
 pub mod admin_child;

@@ -1,6 +1,6 @@
 //! What every request can reach; built once in [`crate::boot`], never global.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use actix::Addr;
 use idp::changes::Freshness;
@@ -28,6 +28,4 @@ pub struct AppState {
     pub opaque_writer: OpaqueWriter,
     /// Clients blocked after too many failed authentications.
     pub throttle: Arc<ClientThrottle>,
-    /// The demo web client's callback, set only when the demo is enabled.
-    pub demo: Arc<OnceLock<crate::demo::DemoWeb>>,
 }
