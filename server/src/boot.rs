@@ -15,10 +15,11 @@ use idp::platform::{Platform, StartError};
 use idp::store::StoreError;
 
 use crate::actors::ActorGauge;
-use crate::actors::registry::{ApplyChange, TenantCache, TenantRegistry};
+use crate::actors::registry::{ApplyChange, TenantRegistry};
 use crate::app;
 use crate::opaque_writer::OpaqueWriter;
 use crate::state::AppState;
+use crate::tenant::TenantCache;
 
 /// A started server: its address, state and handle. Dropping it stops the change feed.
 pub struct Running {

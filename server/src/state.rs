@@ -7,8 +7,9 @@ use idp::changes::Freshness;
 use idp::platform::Platform;
 
 use crate::actors::ActorGauge;
-use crate::actors::registry::{TenantCache, TenantRegistry};
+use crate::actors::registry::TenantRegistry;
 use crate::opaque_writer::OpaqueWriter;
+use crate::tenant::TenantCache;
 use crate::throttle::ClientThrottle;
 
 /// Shared application state.

@@ -20,6 +20,14 @@ pub mod sessions;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use actix::Message;
+
+/// Stop: the tenant went idle or was replaced. Every per-tenant actor
+/// handles it, so the registry stops them alike.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StopTenantActor;
+
 /// Number of running per-tenant actors, for tests and metrics.
 #[derive(Debug, Clone, Default)]
 pub struct ActorGauge(Arc<AtomicUsize>);

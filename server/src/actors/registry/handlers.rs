@@ -5,10 +5,11 @@ use std::sync::Arc;
 use actix::{Actor, Handler};
 use idp::changes::Change;
 
+use super::TenantRegistry;
 use super::messages::{ApplyChange, InstallTenant};
-use super::{TenantContext, TenantRegistry, TenantSnapshot};
 use crate::actors::key_ring::KeyRingActor;
 use crate::actors::sessions::SessionActor;
+use crate::tenant::{TenantContext, TenantSnapshot};
 
 impl Handler<InstallTenant> for TenantRegistry {
     type Result = Arc<TenantContext>;

@@ -6,7 +6,7 @@ use actix::Message;
 use idp::changes::Change;
 use idp::tenants::TenantState;
 
-use super::TenantContext;
+use crate::tenant::TenantContext;
 
 /// Install a tenant just read from the database; starts its actors if new.
 /// Returns the context requests should use.

@@ -5,7 +5,7 @@ use actix::{Handler, ResponseFuture};
 
 use super::SessionActor;
 use super::messages::{EndSession, ResumeSession, SessionEndError, StartSession};
-use crate::actors::key_ring::StopTenantActor;
+use crate::actors::StopTenantActor;
 
 impl Handler<StartSession> for SessionActor {
     type Result = ResponseFuture<<StartSession as actix::Message>::Result>;
