@@ -11,11 +11,12 @@ use actix_web::{App, HttpServer, web};
 use idp::changes::ChangeFeed;
 use idp::clock::Clock;
 use idp::config::Config;
+use idp::ephemeral::Subscription;
 use idp::platform::{Platform, StartError};
 use idp::store::StoreError;
 
 use crate::actors::ActorGauge;
-use crate::actors::registry::{ApplyChange, TenantRegistry};
+use crate::actors::registry::{ApplyChange, ApplySessionEnd, TenantRegistry};
 use crate::app;
 use crate::opaque_writer::OpaqueWriter;
 use crate::state::AppState;
@@ -30,6 +31,7 @@ pub struct Running {
     /// Stops the HTTP server.
     pub handle: ServerHandle,
     _feed: ChangeFeed,
+    _session_ends: Subscription,
 }
 
 /// The backends and actors, opened and running, before the HTTP server.
@@ -37,6 +39,7 @@ pub struct Opened {
     /// State shared by the requests.
     pub state: AppState,
     feed: ChangeFeed,
+    session_ends: Subscription,
 }
 
 /// Opens the backends and starts the actors and the change feed. Must run
@@ -56,6 +59,10 @@ pub async fn open(config: Config, clock: Clock) -> Result<Opened, StartError> {
     })
     .await
     .map_err(|e| StoreError::Other(e.to_string()))??;
+    let ends_registry = registry.clone();
+    let session_ends = idp::changes::follow_session_ends(&platform, move |ended| {
+        ends_registry.do_send(ApplySessionEnd(ended));
+    });
 
     let state = AppState {
         opaque_writer: OpaqueWriter::start(platform.clone()),
@@ -66,7 +73,11 @@ pub async fn open(config: Config, clock: Clock) -> Result<Opened, StartError> {
         freshness: feed.freshness(),
         actors: gauge,
     };
-    Ok(Opened { state, feed })
+    Ok(Opened {
+        state,
+        feed,
+        session_ends,
+    })
 }
 
 /// Opens the backends, starts the actors and binds `listener` with the
@@ -90,7 +101,11 @@ pub fn serve<F>(
 where
     F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 {
-    let Opened { state, feed } = opened;
+    let Opened {
+        state,
+        feed,
+        session_ends,
+    } = opened;
     let workers = state.platform.config.http.workers;
     let data = web::Data::new(state.clone());
     let addr = listener
@@ -111,6 +126,7 @@ where
         state,
         handle: server.handle(),
         _feed: feed,
+        _session_ends: session_ends,
     };
     Ok((running, server))
 }

@@ -6,12 +6,11 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-use actix::Addr;
 use arc_swap::ArcSwap;
 use idp::ids::{TenantId, TenantSlug};
 
 use super::TenantSnapshot;
-use crate::actors::sessions::SessionActor;
+use crate::actors::sessions::SessionHandle;
 
 /// One cached tenant.
 #[derive(Debug)]
@@ -23,7 +22,7 @@ pub struct TenantContext {
     snapshot: ArcSwap<TenantSnapshot>,
     stale: AtomicBool,
     last_used_ms: AtomicI64,
-    sessions: OnceLock<Addr<SessionActor>>,
+    sessions: OnceLock<SessionHandle>,
 }
 
 impl TenantContext {
@@ -38,13 +37,13 @@ impl TenantContext {
         }
     }
 
-    /// The tenant's session actor (set when the registry starts it).
-    pub fn sessions(&self) -> Option<&Addr<SessionActor>> {
+    /// The tenant's session actor and its cache (set when the registry starts it).
+    pub fn sessions(&self) -> Option<&SessionHandle> {
         self.sessions.get()
     }
 
-    pub(crate) fn set_sessions(&self, addr: Addr<SessionActor>) {
-        let _ = self.sessions.set(addr);
+    pub(crate) fn set_sessions(&self, handle: SessionHandle) {
+        let _ = self.sessions.set(handle);
     }
 
     /// The current snapshot.

@@ -13,9 +13,9 @@ use actix::{Actor, Addr, AsyncContext, Context};
 use idp::ids::TenantId;
 use idp::platform::Platform;
 
-pub use self::messages::{ApplyChange, InstallTenant};
+pub use self::messages::{ApplyChange, ApplySessionEnd, InstallTenant};
 use crate::actors::key_ring::KeyRingActor;
-use crate::actors::sessions::SessionActor;
+use crate::actors::sessions::{ForgetSessions, SessionHandle};
 use crate::actors::{ActorGauge, StopTenantActor};
 use crate::tenant::TenantCache;
 
@@ -30,13 +30,18 @@ pub struct TenantRegistry {
 /// The actors of one tenant.
 struct TenantActors {
     key_ring: Addr<KeyRingActor>,
-    sessions: Addr<SessionActor>,
+    sessions: SessionHandle,
 }
 
 impl TenantActors {
     fn stop(&self) {
         self.key_ring.do_send(StopTenantActor);
-        self.sessions.do_send(StopTenantActor);
+        self.sessions.addr().do_send(StopTenantActor);
+    }
+
+    /// The tenant changed: its cached sessions are dropped.
+    fn forget_sessions(&self) {
+        self.sessions.addr().do_send(ForgetSessions);
     }
 }
 
