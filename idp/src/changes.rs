@@ -6,6 +6,11 @@
 //! embedded default, still arrives within one poll interval. When the counter
 //! cannot be read within the staleness bound, [`Freshness`] says so and
 //! callers fail closed.
+//!
+//! Ended SSO sessions are announced on a channel of their own
+//! ([`SESSIONS_CHANNEL`]), without the counter: a session lives in the
+//! ephemeral store, which stays the authority, and caches of sessions trust
+//! an entry only for a poll interval, which bounds a lost announcement.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -29,6 +34,49 @@ pub enum Change {
     Tenant(TenantId),
     /// Unknown extent (the counter went backwards): drop everything.
     All,
+}
+
+/// The pub/sub channel ended sessions are announced on.
+pub const SESSIONS_CHANNEL: &str = "idp:sessions-ended";
+
+/// A session that ended (logout, or replaced by a new login).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionEnded {
+    /// Its tenant.
+    pub tenant: TenantId,
+    /// Its public id.
+    pub sid: String,
+}
+
+/// Announces that the session `sid` of `tenant` ended. Best effort: caches
+/// of sessions stop trusting an entry within a poll interval anyway.
+pub async fn announce_session_end(platform: &Platform, tenant: TenantId, sid: &str) {
+    let ended = SessionEnded {
+        tenant,
+        sid: sid.to_owned(),
+    };
+    let Ok(payload) = serde_json::to_vec(&ended) else {
+        return;
+    };
+    if let Err(e) = platform.ephemeral.publish(SESSIONS_CHANNEL, &payload).await {
+        tracing::warn!(error = %e, "session end announcement lost; caches expire it");
+    }
+}
+
+/// Calls `on_end` for every session end announced, by any process, until the
+/// returned subscription is dropped. Must run inside a runtime; `on_end` must
+/// only hand the message on.
+pub fn follow_session_ends<F>(platform: &Platform, on_end: F) -> Subscription
+where
+    F: Fn(SessionEnded) + Send + Sync + 'static,
+{
+    platform
+        .ephemeral
+        .subscribe(SESSIONS_CHANNEL, move |payload| {
+            if let Ok(ended) = serde_json::from_slice::<SessionEnded>(payload) {
+                on_end(ended);
+            }
+        })
 }
 
 /// Announces `tenant`'s change after its transaction committed. Best effort:
@@ -183,4 +231,27 @@ fn poll(conn: &mut DbConnection, last_seen: i64) -> Result<(i64, Vec<Change>), S
             .collect()
     };
     Ok((value, changed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_and_session_end_payloads_round_trip_and_stay_apart() {
+        let tenant = TenantId::generate();
+        let ended = SessionEnded {
+            tenant,
+            sid: "s1".to_owned(),
+        };
+        let payload = serde_json::to_vec(&ended).expect("json");
+        assert_eq!(
+            serde_json::from_slice::<SessionEnded>(&payload).ok(),
+            Some(ended)
+        );
+        assert!(serde_json::from_slice::<Change>(&payload).is_err());
+        let change = serde_json::to_vec(&Change::Tenant(tenant)).expect("json");
+        assert!(serde_json::from_slice::<SessionEnded>(&change).is_err());
+        assert_ne!(CHANNEL, SESSIONS_CHANNEL);
+    }
 }

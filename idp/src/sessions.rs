@@ -35,7 +35,9 @@ fn key(tenant: TenantId, cookie_value: &str) -> Key {
     Key::new(tenant, "session", &digest(cookie_value))
 }
 
-fn digest(cookie_value: &str) -> String {
+/// What the session behind `cookie_value` is known by, in the store and in
+/// caches: its SHA-256, so neither holds the cookie itself.
+pub fn digest(cookie_value: &str) -> String {
     b64url(&sha256(cookie_value.as_bytes()))
 }
 
@@ -46,7 +48,15 @@ fn sid_key(tenant: TenantId, sid: &str) -> Key {
 }
 
 fn idle_expiry(platform: &Platform, policy: &TenantPolicy, absolute_ms: i64) -> i64 {
-    (platform.clock.now_ms() + policy.session_idle_ttl_secs.saturating_mul(1000)).min(absolute_ms)
+    idle_expiry_at(platform.clock.now_ms(), policy, absolute_ms)
+}
+
+/// Unix ms at which a session used at `now_ms` ends if unused: the idle
+/// lifetime later, never past its absolute expiry.
+pub fn idle_expiry_at(now_ms: i64, policy: &TenantPolicy, absolute_ms: i64) -> i64 {
+    now_ms
+        .saturating_add(policy.session_idle_ttl_secs.saturating_mul(1000))
+        .min(absolute_ms)
 }
 
 /// Starts a session for `user_id`; returns the cookie value (a fresh id at
@@ -135,6 +145,20 @@ pub async fn end(
     platform.ephemeral.delete(&key(tenant, cookie)).await
 }
 
+/// Ends the session behind `cookie` and returns it, if it still lived, so
+/// that caches elsewhere can be told which session (its `sid`) ended.
+pub async fn take(
+    platform: &Platform,
+    tenant: TenantId,
+    cookie: &str,
+) -> Result<Option<Session>, EphemeralError> {
+    let taken = platform
+        .ephemeral
+        .take(&platform.clock, &key(tenant, cookie))
+        .await?;
+    Ok(taken.and_then(|bytes| serde_json::from_slice(&bytes).ok()))
+}
+
 /// Whether the session whose public id is `sid` still lives (not ended by a
 /// logout, not expired).
 pub async fn is_live(
@@ -175,4 +199,38 @@ pub async fn end_sid(
         .ephemeral
         .delete(&Key::new(tenant, "session", &digest))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_expiry_moves_with_use_but_never_past_the_absolute_one() {
+        let policy = TenantPolicy {
+            session_idle_ttl_secs: 60,
+            ..TenantPolicy::default()
+        };
+        let cases = [
+            // (used at, absolute expiry, idle expiry)
+            (0, 1_000_000, 60_000),
+            (10_000, 1_000_000, 70_000),
+            (990_000, 1_000_000, 1_000_000),
+            (i64::MAX - 1, i64::MAX, i64::MAX),
+        ];
+        for (now, absolute, idle) in cases {
+            assert_eq!(
+                idle_expiry_at(now, &policy, absolute),
+                idle,
+                "used at {now}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_digest_names_a_cookie_without_holding_it() {
+        assert_eq!(digest("a"), digest("a"));
+        assert_ne!(digest("a"), digest("b"));
+        assert!(!digest("secret-cookie").contains("secret"));
+    }
 }

@@ -5,7 +5,8 @@
 //!   `main` and by the e2e harness alike).
 //! - [`app`] and [`routes`]: the application and its one route table.
 //! - [`state`]: what every request can reach.
-//! - [`tenant`]: `/t/{slug}` resolved to a cached, fresh tenant snapshot.
+//! - [`tenant`]: `/t/{slug}` resolved to a cached, fresh tenant snapshot; the
+//!   snapshot, context and cache types the actors share.
 //! - [`actors`]: who owns what, per process and per tenant.
 //! - [`endpoints`]: one file per protocol endpoint.
 //! - [`errors`]: errors to HTTP responses, in one place.
@@ -17,8 +18,9 @@
 //!   [`login_guard`]: of the hosted login (lockout).
 //! - [`hosted`]: hosted-page templates, headers, cookies and interactions;
 //!   [`flow`]: the sign-in flow from a valid authorization request to a code;
-//!   [`sso`]: SSO sessions through the tenant's session actor.
-//! - [`demo`]: the demo tenant and the start-up banner of the first command.
+//!   [`sso`]: SSO sessions through the tenant's session actor and its cache.
+//! - [`demo`]: the first command's demo (tenant, banner, callback page), mounted
+//!   only by `main` with `--demo`; no other module uses it.
 
 pub mod actors;
 pub mod admin_child;

@@ -54,14 +54,28 @@ async fn run(
     let listener = TcpListener::bind(&config.http.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", config.http.bind))?;
     let admin_bind = config.admin.bind.clone();
-    let (running, server) = boot::start(config, Clock::default(), listener)
+    let opened = boot::open(config, Clock::default())
         .await
         .map_err(|e| e.to_string())?;
-    if with_demo {
-        let created = demo::ensure_demo(&running)
-            .await
-            .map_err(|e| e.to_string())?;
-        println!("{}", demo::banner(&running, &created));
+    // The demo is set up before the server answers, and only then mounted.
+    let demo = if with_demo {
+        Some(
+            demo::ensure_demo(&opened.state)
+                .await
+                .map_err(|e| e.to_string())?,
+        )
+    } else {
+        None
+    };
+    let web = demo.as_ref().map(|d| d.web.clone());
+    let (running, server) = boot::serve(opened, listener, move |cfg| {
+        if let Some(web) = &web {
+            demo::mount(cfg, web.clone());
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if let Some(created) = &demo {
+        println!("{}", demo::banner(&running.state, created));
     }
     // Kept alive (and killed on drop) for as long as the server runs.
     let _admin = with_demo.then(|| match admin_child::spawn(config_file, &admin_bind) {

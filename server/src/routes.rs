@@ -7,8 +7,7 @@ use crate::cors::cors;
 use crate::hosted::error::PageError;
 
 use crate::endpoints::{
-    authorize, consent, demo_callback, discovery, health, introspect, jwks, login, logout, revoke,
-    token, userinfo,
+    authorize, consent, discovery, health, introspect, jwks, login, logout, revoke, token, userinfo,
 };
 use crate::errors::{no_route, post_only};
 use crate::hosted::render::{branding, stylesheet};
@@ -19,10 +18,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/health/ready", web::get().to(health::ready))
         .route("/health/stats", web::get().to(health::stats))
         .route("/assets/pages.css", web::get().to(stylesheet))
-        .route(
-            "/t/demo/demo/callback",
-            web::get().to(demo_callback::get_callback),
-        )
         .route(
             "/.well-known/oauth-authorization-server/t/{slug}",
             web::get().to(discovery::get_metadata),

@@ -1,16 +1,15 @@
-//! Requests' access to SSO sessions: every start, resume and end goes to the
-//! tenant's [`SessionActor`](crate::actors::sessions::SessionActor).
+//! Requests' access to SSO sessions: starts and ends go to the tenant's
+//! [`SessionActor`](crate::actors::sessions::SessionActor); resumes read its
+//! cache without a message, and the store on a miss.
 
 use idp::secret::Secret;
 use idp::sessions::Session;
 
-use crate::actors::sessions::{EndSession, ResumeSession, StartSession};
+use crate::actors::sessions::{EndSession, SessionHandle, StartSession};
 use crate::hosted::error::PageError;
 use crate::tenant::CurrentTenant;
 
-fn actor(
-    tenant: &CurrentTenant,
-) -> Result<&actix::Addr<crate::actors::sessions::SessionActor>, PageError> {
+fn actor(tenant: &CurrentTenant) -> Result<&SessionHandle, PageError> {
     tenant
         .context
         .sessions()
@@ -26,12 +25,8 @@ fn mailbox(e: actix::MailboxError) -> PageError {
 /// sessions counts as ended.
 pub async fn resume(tenant: &CurrentTenant, cookie: &str) -> Result<Option<Session>, PageError> {
     let session = actor(tenant)?
-        .send(ResumeSession {
-            policy: tenant.snapshot.tenant.policy.clone(),
-            cookie: cookie.to_owned(),
-        })
-        .await
-        .map_err(mailbox)??;
+        .resume(&tenant.snapshot.tenant.policy, cookie)
+        .await?;
     Ok(session.filter(|s| {
         !tenant
             .snapshot
@@ -47,6 +42,7 @@ pub async fn start(
     replaces: Option<String>,
 ) -> Result<(Secret<String>, Session), PageError> {
     Ok(actor(tenant)?
+        .addr()
         .send(StartSession {
             policy: tenant.snapshot.tenant.policy.clone(),
             user_id: user_id.to_owned(),
@@ -61,6 +57,7 @@ pub async fn start(
 /// the refresh tokens bound to it.
 pub async fn end(tenant: &CurrentTenant, cookie: Option<&str>, sid: &str) -> Result<(), PageError> {
     actor(tenant)?
+        .addr()
         .send(EndSession {
             policy: tenant.snapshot.tenant.policy.clone(),
             cookie: cookie.map(str::to_owned),

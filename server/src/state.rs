@@ -1,14 +1,15 @@
 //! What every request can reach; built once in [`crate::boot`], never global.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use actix::Addr;
 use idp::changes::Freshness;
 use idp::platform::Platform;
 
 use crate::actors::ActorGauge;
-use crate::actors::registry::{TenantCache, TenantRegistry};
+use crate::actors::registry::TenantRegistry;
 use crate::opaque_writer::OpaqueWriter;
+use crate::tenant::TenantCache;
 use crate::throttle::ClientThrottle;
 
 /// Shared application state.
@@ -28,6 +29,4 @@ pub struct AppState {
     pub opaque_writer: OpaqueWriter,
     /// Clients blocked after too many failed authentications.
     pub throttle: Arc<ClientThrottle>,
-    /// The demo web client's callback, set only when the demo is enabled.
-    pub demo: Arc<OnceLock<crate::demo::DemoWeb>>,
 }

@@ -2,7 +2,6 @@
 
 pub mod authorize;
 pub mod consent;
-pub mod demo_callback;
 pub mod discovery;
 pub mod health;
 pub mod introspect;

@@ -3,7 +3,7 @@
 use actix::{ActorContext, Handler};
 
 use super::KeyRingActor;
-use super::messages::StopTenantActor;
+use crate::actors::StopTenantActor;
 
 impl Handler<StopTenantActor> for KeyRingActor {
     type Result = ();

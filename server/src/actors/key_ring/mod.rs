@@ -4,7 +4,6 @@
 //! Signing itself runs in request tasks on the shared ring.
 
 mod handlers;
-mod messages;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,9 +11,8 @@ use std::time::Duration;
 use actix::{Actor, AsyncContext, Context};
 use idp::clock::Clock;
 
-pub use self::messages::StopTenantActor;
 use crate::actors::ActorGauge;
-use crate::actors::registry::{Jwks, TenantContext, TenantSnapshot};
+use crate::tenant::{Jwks, TenantContext, TenantSnapshot};
 
 /// How often the schedule is checked.
 const SCHEDULE_TICK: Duration = Duration::from_secs(1);

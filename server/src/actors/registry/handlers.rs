@@ -5,10 +5,11 @@ use std::sync::Arc;
 use actix::{Actor, Handler};
 use idp::changes::Change;
 
-use super::messages::{ApplyChange, InstallTenant};
-use super::{TenantContext, TenantRegistry, TenantSnapshot};
+use super::TenantRegistry;
+use super::messages::{ApplyChange, ApplySessionEnd, InstallTenant};
 use crate::actors::key_ring::KeyRingActor;
-use crate::actors::sessions::SessionActor;
+use crate::actors::sessions::{ForgetSession, SessionActor};
+use crate::tenant::{TenantContext, TenantSnapshot};
 
 impl Handler<InstallTenant> for TenantRegistry {
     type Result = Arc<TenantContext>;
@@ -37,7 +38,7 @@ impl Handler<InstallTenant> for TenantRegistry {
         )
         .start();
         let sessions =
-            SessionActor::new(context.id, self.platform.clone(), self.gauge.clone()).start();
+            SessionActor::new(context.id, self.platform.clone(), self.gauge.clone()).launch();
         context.set_sessions(sessions.clone());
         self.actors
             .insert(context.id, super::TenantActors { key_ring, sessions });
@@ -51,9 +52,32 @@ impl Handler<ApplyChange> for TenantRegistry {
     fn handle(&mut self, ApplyChange(change): ApplyChange, _: &mut Self::Context) {
         self.cache.bump_generation();
         match change {
-            Change::Tenant(id) => self.cache.mark_stale(Some(id)),
-            Change::All => self.cache.mark_stale(None),
+            Change::Tenant(id) => {
+                self.cache.mark_stale(Some(id));
+                if let Some(actors) = self.actors.get(&id) {
+                    actors.forget_sessions();
+                }
+            }
+            Change::All => {
+                self.cache.mark_stale(None);
+                self.actors
+                    .values()
+                    .for_each(super::TenantActors::forget_sessions);
+            }
         }
         tracing::debug!(?change, cached = self.cache.all().len(), "change applied");
+    }
+}
+
+impl Handler<ApplySessionEnd> for TenantRegistry {
+    type Result = ();
+
+    fn handle(&mut self, ApplySessionEnd(ended): ApplySessionEnd, _: &mut Self::Context) {
+        if let Some(actors) = self.actors.get(&ended.tenant) {
+            actors
+                .sessions
+                .addr()
+                .do_send(ForgetSession { sid: ended.sid });
+        }
     }
 }

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use actix::Message;
-use idp::changes::Change;
+use idp::changes::{Change, SessionEnded};
 use idp::tenants::TenantState;
 
-use super::TenantContext;
+use crate::tenant::TenantContext;
 
 /// Install a tenant just read from the database; starts its actors if new.
 /// Returns the context requests should use.
@@ -23,3 +23,8 @@ pub struct InstallTenant {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct ApplyChange(pub Change);
+
+/// Drop a session that ended (announced by any process) from its tenant's cache.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct ApplySessionEnd(pub SessionEnded);

@@ -2,7 +2,6 @@
 //! request tasks read without a message; it alone writes it, starts each
 //! tenant's actors on first use and stops them when the tenant is idle.
 
-mod cache;
 mod handlers;
 mod messages;
 
@@ -14,11 +13,11 @@ use actix::{Actor, Addr, AsyncContext, Context};
 use idp::ids::TenantId;
 use idp::platform::Platform;
 
-pub use self::cache::{Jwks, TenantCache, TenantContext, TenantSnapshot};
-pub use self::messages::{ApplyChange, InstallTenant};
-use crate::actors::ActorGauge;
-use crate::actors::key_ring::{KeyRingActor, StopTenantActor};
-use crate::actors::sessions::SessionActor;
+pub use self::messages::{ApplyChange, ApplySessionEnd, InstallTenant};
+use crate::actors::key_ring::KeyRingActor;
+use crate::actors::sessions::{ForgetSessions, SessionHandle};
+use crate::actors::{ActorGauge, StopTenantActor};
+use crate::tenant::TenantCache;
 
 /// The per-process tenant registry.
 pub struct TenantRegistry {
@@ -31,13 +30,18 @@ pub struct TenantRegistry {
 /// The actors of one tenant.
 struct TenantActors {
     key_ring: Addr<KeyRingActor>,
-    sessions: Addr<SessionActor>,
+    sessions: SessionHandle,
 }
 
 impl TenantActors {
     fn stop(&self) {
         self.key_ring.do_send(StopTenantActor);
-        self.sessions.do_send(StopTenantActor);
+        self.sessions.addr().do_send(StopTenantActor);
+    }
+
+    /// The tenant changed: its cached sessions are dropped.
+    fn forget_sessions(&self) {
+        self.sessions.addr().do_send(ForgetSessions);
     }
 }
 

@@ -22,16 +22,6 @@ pub struct StartSession {
     pub replaces: Option<String>,
 }
 
-/// Resume the session behind a cookie, moving its idle expiry.
-#[derive(Message)]
-#[rtype(result = "Result<Option<Session>, EphemeralError>")]
-pub struct ResumeSession {
-    /// The tenant's policy (lifetimes).
-    pub policy: TenantPolicy,
-    /// The cookie value.
-    pub cookie: String,
-}
-
 /// End a session and revoke the refresh tokens bound to it.
 #[derive(Message)]
 #[rtype(result = "Result<(), SessionEndError>")]
@@ -43,6 +33,20 @@ pub struct EndSession {
     /// The session's public id.
     pub sid: String,
 }
+
+/// Forget a session that ended, here or on another process (from the
+/// change feed, through the registry).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct ForgetSession {
+    /// The session's public id.
+    pub sid: String,
+}
+
+/// Forget every cached session: the tenant changed (policy, admin revocations).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct ForgetSessions;
 
 /// Why ending a session failed; nothing is half-done that a retry would not finish.
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,5 @@
 //! The demo web client's callback page (served only for the `demo` tenant,
-//! and only when the server was started with the demo): it redeems the code
+//! and routed only when the server was started with the demo): it redeems the code
 //! through the same grant code the token endpoint runs, then shows the
 //! decoded ID token, the userinfo claims and the token response.
 
@@ -10,7 +10,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use idp::domain::user::UserId;
 use idp::ids::ClientId;
 
-use crate::demo::{DEMO_SLUG, DEMO_WEB_CLIENT};
+use super::{DEMO_SLUG, DEMO_STATE, DEMO_WEB_CLIENT, DemoWeb, callback_path};
+
 use crate::endpoints::token::authorization_code;
 use crate::endpoints::userinfo::release;
 use crate::extract::form::OAuthForm;
@@ -36,10 +37,8 @@ fn pretty(value: &impl serde::Serialize) -> String {
 pub async fn get_callback(
     req: HttpRequest,
     state: web::Data<AppState>,
+    demo: web::Data<DemoWeb>,
 ) -> Result<HttpResponse, PageError> {
-    let Some(demo) = state.demo.get() else {
-        return Err(PageError::NotFound);
-    };
     let tenant = tenant::resolve(&state, DEMO_SLUG).await?;
     let name = tenant.snapshot.tenant.display_name.clone();
     let query: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
@@ -65,8 +64,11 @@ pub async fn get_callback(
         return Ok(page(&name).with("error", "You are signed out.").response());
     };
     // What a client must check before redeeming (RFC 6749 §10.12, RFC 9207 §2.4).
-    let issuer = crate::flow::issuer(&state, &tenant);
-    if get("state") != Some(crate::demo::DEMO_STATE) || get("iss") != Some(issuer.as_str()) {
+    let issuer = tenant
+        .snapshot
+        .tenant
+        .issuer(&state.platform.config.http.public_url);
+    if get("state") != Some(DEMO_STATE) || get("iss") != Some(issuer.as_str()) {
         return Ok(page(&name)
             .with(
                 "error",
@@ -81,7 +83,7 @@ pub async fn get_callback(
     let redirect_uri = format!(
         "{}{}",
         state.platform.config.http.public_url,
-        crate::demo::callback_path()
+        callback_path()
     );
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "authorization_code")

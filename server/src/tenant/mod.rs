@@ -1,7 +1,13 @@
 //! `/t/{slug}` resolved to a tenant: the [`CurrentTenant`] extractor. A cached,
 //! fresh context answers without I/O; otherwise the tenant is read from the
 //! database in the request task and handed to the registry. Requests fail
-//! closed (503) when cached state cannot be known to be fresh.
+//! closed (503) when cached state cannot be known to be fresh. The cache
+//! ([`TenantCache`], [`TenantContext`]) and what requests see of a tenant
+//! ([`TenantSnapshot`], [`Jwks`]) live here, written by the registry actor and
+//! followed by the key ring actor, so neither actor imports the other.
+
+mod cache;
+mod snapshot;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +17,9 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use idp::ids::TenantSlug;
 
-use crate::actors::registry::{InstallTenant, TenantContext, TenantSnapshot};
+pub use self::cache::{TenantCache, TenantContext};
+pub use self::snapshot::{Jwks, TenantSnapshot};
+use crate::actors::registry::{ApplyChange, InstallTenant};
 use crate::errors::ApiError;
 use crate::state::AppState;
 
@@ -100,9 +108,7 @@ pub async fn find_client(
 pub async fn apply_locally(state: &AppState, tenant: idp::ids::TenantId) -> Result<(), ApiError> {
     state
         .registry
-        .send(crate::actors::registry::ApplyChange(
-            idp::changes::Change::Tenant(tenant),
-        ))
+        .send(ApplyChange(idp::changes::Change::Tenant(tenant)))
         .await
         .map_err(|e| ApiError::Unavailable(format!("tenant registry: {e}")))
 }
