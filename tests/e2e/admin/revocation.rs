@@ -7,11 +7,11 @@ use std::time::Duration;
 use idp::domain::client::NewClient;
 use serde_json::{Value, json};
 
-use crate::code_grant::code_for;
 use crate::support::admin::AdminService;
 use crate::support::eventually;
 use crate::support::oauth::Auth;
 use crate::support::signin::VERIFIER;
+use crate::token::authorization_code::code_for;
 
 async fn user_tokens(
     admin: &AdminService,
