@@ -162,7 +162,11 @@ async fn revoking_a_clients_or_the_tenants_tokens_kills_machine_tokens() {
         .post(&token, &path, &json!({ "all": true, "client_id": one.id }))
         .await;
     assert_eq!(both.status, 422);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    admin
+        .server
+        .platform()
+        .clock
+        .advance(Duration::from_millis(1100));
     let fresh = admin.server.access_token(&tenant, &two).await;
     assert_eq!(
         admin.server.introspect(&tenant, &two, &fresh).await["active"],
