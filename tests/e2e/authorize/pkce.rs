@@ -1,5 +1,6 @@
-//! PKCE at the authorization endpoint (RFC 7636, SECURITY.md PKC-*): required,
-//! S256 only, a well-formed challenge, and advertised in discovery.
+//! PKCE at the authorization endpoint (RFC 7636, SECURITY.md PKC-01..03,
+//! PKC-08/09): required, S256 only, a well-formed challenge, and advertised
+//! in discovery.
 
 use idp::domain::client::AuthMethod;
 use serde_json::Value;

@@ -1,5 +1,6 @@
 //! How a request reaches the authorization endpoint: GET or a posted form,
-//! no CORS headers, and the response types a tenant has switched off.
+//! no CORS headers, and the response types a tenant has switched off
+//! (SECURITY.md RDR-11, RDR-13, RDR-14).
 
 use idp::domain::client::AuthMethod;
 use idp::protocol::params::GrantType;

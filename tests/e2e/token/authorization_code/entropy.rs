@@ -1,6 +1,6 @@
 //! Code and token values: codes are unique with at least 160 bits, guessing
 //! them is throttled, and access and refresh tokens stay in their charset with
-//! enough entropy.
+//! enough entropy (SECURITY.md COD-08/09, TOK-07).
 
 use std::collections::HashSet;
 

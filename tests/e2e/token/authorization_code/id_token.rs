@@ -1,5 +1,6 @@
 //! ID tokens from the code grant (OIDC Core §3.1.3.6, §3.1.3.7): the nonce,
-//! the required claims verified against the JWKS, and `at_hash`.
+//! the required claims verified against the JWKS, and `at_hash` (SECURITY.md
+//! OID-01/02/04).
 
 use idp::crypto::keys::SigningAlg;
 use idp::domain::client::{AuthMethod, TokenFormat};

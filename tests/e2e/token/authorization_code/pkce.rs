@@ -1,4 +1,4 @@
-//! PKCE at the token endpoint (SECURITY.md PKC-04..07): the verifier must
+//! PKCE at the token endpoint (SECURITY.md PKC-04..08): the verifier must
 //! match the challenge, be well formed, and be absent for a code issued
 //! without one. A redemption with a wrong or missing verifier burns the code.
 
