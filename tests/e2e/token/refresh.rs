@@ -12,10 +12,10 @@ use idp::domain::user::UserId;
 use idp::protocol::params::GrantType;
 use serde_json::Value;
 
-use crate::code_grant::{code_for, race, tenant_with, userinfo};
 use crate::support::oauth::{Auth, Creds, basic};
 use crate::support::signin::VERIFIER;
 use crate::support::{Backend, DataDir, TestServer, eventually, test_config};
+use crate::token::authorization_code::{code_for, race, tenant_with, userinfo};
 
 /// Signs alice in for `client` in a fresh browser and redeems the code;
 /// returns the token response (with a refresh token).

@@ -4,7 +4,7 @@
 //! invalid, and no answer may be a 5xx. The run has a database of its own:
 //! it reuses identifiers from earlier answers, so on a shared database it
 //! would deactivate other tests' tenants and delete their admins' rights.
-//! `admin_fuzz_hooks.py` keeps it away from its own caller's access.
+//! `fuzz_hooks.py` keeps it away from its own caller's access.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -73,7 +73,7 @@ async fn generated_requests_from_the_openapi_document_get_no_5xx() {
     let report_arg = report_path.display().to_string();
     let events_arg = report_path.with_extension("ndjson").display().to_string();
     let workdir = config_dir.path().to_path_buf();
-    let hooks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("e2e/admin_fuzz_hooks.py");
+    let hooks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("e2e/admin/fuzz_hooks.py");
     let fuzz_tenant = tenant.slug.to_string();
     let caller_subject = format!("client:{}", caller.id);
     let output = tokio::task::spawn_blocking(move || {

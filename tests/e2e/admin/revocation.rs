@@ -7,11 +7,11 @@ use std::time::Duration;
 use idp::domain::client::NewClient;
 use serde_json::{Value, json};
 
-use crate::code_grant::code_for;
 use crate::support::admin::AdminService;
 use crate::support::eventually;
 use crate::support::oauth::Auth;
 use crate::support::signin::VERIFIER;
+use crate::token::authorization_code::code_for;
 
 async fn user_tokens(
     admin: &AdminService,
@@ -162,7 +162,11 @@ async fn revoking_a_clients_or_the_tenants_tokens_kills_machine_tokens() {
         .post(&token, &path, &json!({ "all": true, "client_id": one.id }))
         .await;
     assert_eq!(both.status, 422);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    admin
+        .server
+        .platform()
+        .clock
+        .advance(Duration::from_millis(1100));
     let fresh = admin.server.access_token(&tenant, &two).await;
     assert_eq!(
         admin.server.introspect(&tenant, &two, &fresh).await["active"],

@@ -1,0 +1,14 @@
+//! The admin service over HTTP, booted beside a server on one database: one
+//! module per resource or concern (the CLI, the OpenAPI document and its
+//! fuzzing, propagation to servers, durability).
+
+mod cli;
+mod durability;
+mod fuzz;
+mod keys;
+mod openapi;
+mod people;
+mod propagation;
+mod resources;
+mod revocation;
+mod tenants;
