@@ -65,7 +65,7 @@ pub async fn get_callback(
         return Ok(page(&name).with("error", "You are signed out.").response());
     };
     // What a client must check before redeeming (RFC 6749 §10.12, RFC 9207 §2.4).
-    let issuer = crate::flow::issuer(&state, &tenant);
+    let issuer = crate::hosted::urls::issuer(&state, &tenant);
     if get("state") != Some(crate::demo::DEMO_STATE) || get("iss") != Some(issuer.as_str()) {
         return Ok(page(&name)
             .with(
