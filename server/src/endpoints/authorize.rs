@@ -69,7 +69,7 @@ async fn authorize(
             message,
         )),
         AuthorizeOutcome::Redirect(redirect) => {
-            step::invalid_request_redirect(state, &tenant, &redirect)
+            step::validation_error_redirect(state, &tenant, &redirect)
         }
         AuthorizeOutcome::Valid(request) => match client {
             Some(client) => step::begin(state, &tenant, &client, request, req).await,

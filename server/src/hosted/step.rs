@@ -120,8 +120,9 @@ pub fn error_redirect(
     )
 }
 
-/// An error of request validation, sent to the client.
-pub fn invalid_request_redirect(
+/// An error found by request validation (`idp::domain::authorize::validate`),
+/// sent to the client.
+pub fn validation_error_redirect(
     state: &AppState,
     tenant: &CurrentTenant,
     redirect: &ErrorRedirect,
