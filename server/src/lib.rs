@@ -8,7 +8,8 @@
 //! - [`tenant`]: `/t/{slug}` resolved to a cached, fresh tenant snapshot; the
 //!   snapshot, context and cache types the actors share.
 //! - [`actors`]: who owns what, per process and per tenant.
-//! - [`endpoints`]: one file per protocol endpoint.
+//! - [`endpoints`]: one file per protocol endpoint; [`pages`]: one file per
+//!   hosted page.
 //! - [`errors`]: errors to HTTP responses, in one place.
 //! - [`cors`]: CORS for browser apps on token, userinfo, revoke and JWKS.
 //! - [`extract`]: OAuth form bodies and client authentication.
@@ -16,8 +17,9 @@
 //! - [`throttle`]: brute-force throttling of client authentication, by
 //!   [`client_ip`] (the peer, or behind trusted proxies `X-Forwarded-For`);
 //!   [`login_guard`]: of the hosted login (lockout).
-//! - [`hosted`]: hosted-page templates, headers, cookies and interactions;
-//!   [`flow`]: the sign-in flow from a valid authorization request to a code;
+//! - [`hosted`]: what the sign-in endpoints and pages share: templates,
+//!   headers, cookies, interactions, and the carrying out of each step the
+//!   sign-in state machine (`idp::domain::authorize::step`) decides;
 //!   [`sso`]: SSO sessions through the tenant's session actor and its cache.
 //! - [`demo`]: the first command's demo (tenant, banner, callback page), mounted
 //!   only by `main` with `--demo`; no other module uses it.
@@ -32,11 +34,11 @@ pub mod demo;
 pub mod endpoints;
 pub mod errors;
 pub mod extract;
-pub mod flow;
 pub mod hosted;
 pub mod issue;
 pub mod login_guard;
 pub mod opaque_writer;
+pub mod pages;
 pub mod routes;
 pub mod sso;
 pub mod state;

@@ -7,10 +7,11 @@ use crate::cors::cors;
 use crate::hosted::error::PageError;
 
 use crate::endpoints::{
-    authorize, consent, discovery, health, introspect, jwks, login, logout, revoke, token, userinfo,
+    authorize, discovery, health, introspect, jwks, logout, revoke, token, userinfo,
 };
 use crate::errors::{no_route, post_only};
-use crate::hosted::render::{branding, stylesheet};
+use crate::pages::assets::{branding, stylesheet};
+use crate::pages::{consent, login};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -1,17 +1,18 @@
 //! The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2), GET and
 //! POST. The client and redirect URI are checked first: if either is bad the
 //! user sees an error page and is never redirected; later errors go back to
-//! the client with `state` and `iss` (RFC 9207). No CORS here.
+//! the client with `state` and `iss` (RFC 9207). A valid request goes on to
+//! the sign-in state machine (`crate::hosted::step`). No CORS here.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web};
-use idp::domain::authorize::{AuthorizeOutcome, Params, error_redirect_url, validate};
+use idp::domain::authorize::{AuthorizeOutcome, Params, validate};
 use idp::ids::ClientId;
 
-use crate::flow::{self, found};
 use crate::hosted::error::PageError;
 use crate::hosted::render::error_page;
+use crate::hosted::step;
 use crate::state::AppState;
 use crate::tenant;
 
@@ -68,13 +69,10 @@ async fn authorize(
             message,
         )),
         AuthorizeOutcome::Redirect(redirect) => {
-            let url = error_redirect_url(&redirect, &flow::issuer(state, &tenant)).ok_or(
-                PageError::Internal("registered redirect URI does not parse".into()),
-            )?;
-            Ok(found(&url))
+            step::validation_error_redirect(state, &tenant, &redirect)
         }
         AuthorizeOutcome::Valid(request) => match client {
-            Some(client) => flow::proceed(state, &tenant, &client, request, req).await,
+            Some(client) => step::begin(state, &tenant, &client, request, req).await,
             None => Err(PageError::Internal("valid request without a client".into())),
         },
     }

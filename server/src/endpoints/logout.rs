@@ -10,14 +10,15 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use idp::domain::authorize::Params;
-use idp::domain::token::id_token::IdTokenClaims;
 use idp::ids::ClientId;
 use idp::secret::constant_time_eq;
 use idp::sessions::Session;
 
-use crate::flow::{self, cookie_policy, found};
+use crate::hosted::browser::{current_session, verified_id_token};
+use crate::hosted::cookies::cookie_policy;
 use crate::hosted::error::PageError;
-use crate::hosted::render::{Page, error_page};
+use crate::hosted::render::{Page, error_page, found};
+use crate::hosted::urls::page_path;
 use crate::state::AppState;
 use crate::tenant::{self, CurrentTenant, apply_locally};
 
@@ -43,15 +44,6 @@ pub async fn post_logout(
     logout(&req, &state, &slug, &params, true).await
 }
 
-fn hinted(state: &AppState, tenant: &CurrentTenant, hint: &str) -> Option<IdTokenClaims> {
-    let snapshot = &tenant.snapshot;
-    let now = state.platform.clock.now_secs();
-    let verified = idp::crypto::jwt::verify::<IdTokenClaims>(&snapshot.keys, hint, now)?;
-    (verified.typ.as_deref() != Some("at+jwt")
-        && verified.claims.iss == flow::issuer(state, tenant))
-    .then_some(verified.claims)
-}
-
 async fn logout(
     req: &HttpRequest,
     state: &AppState,
@@ -62,10 +54,10 @@ async fn logout(
     let tenant = tenant::resolve(state, slug).await?;
     let name = &tenant.snapshot.tenant;
     let bad = |message: &str| Ok(error_page(StatusCode::BAD_REQUEST, name, message));
-    let session = flow::current_session(state, &tenant, req).await?;
+    let session = current_session(state, &tenant, req).await?;
     let hint = match params.first("id_token_hint") {
         None => None,
-        Some(text) => match hinted(state, &tenant, text) {
+        Some(text) => match verified_id_token(state, &tenant, text) {
             Some(claims) => Some(claims),
             None => {
                 return bad("The sign-out request is not valid: its ID token was not issued here.");
@@ -124,7 +116,7 @@ async fn logout(
         )),
         // Otherwise the user confirms; the request rides along, checked again.
         (Some((_, session)), _) => Ok(Page::for_tenant("logout.html", "Sign out", name)
-            .with("action", format!("{}/logout", flow::page_base(&tenant)))
+            .with("action", page_path(&tenant, "logout"))
             .with("csrf", &session.csrf)
             .with("id_token_hint", params.first("id_token_hint"))
             .with("post_logout_redirect_uri", back.target.as_deref())

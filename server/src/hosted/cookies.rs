@@ -5,12 +5,14 @@
 //! CSRF). Both are `HttpOnly`, `SameSite=Lax`, `Path=/`, no `Domain`; with an
 //! https public URL they are `Secure` and `__Host-` prefixed.
 
-use actix_web::HttpRequest;
 use actix_web::cookie::time::Duration;
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{HttpRequest, HttpResponse};
 use idp::crypto::{b64url, sha256};
 use idp::ids::TenantSlug;
 use idp::secret::random_bytes;
+
+use crate::state::AppState;
 
 /// Cookie settings derived from the public URL.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +58,21 @@ impl CookiePolicy {
         cookie.set_max_age(Duration::ZERO);
         cookie
     }
+}
+
+/// Cookie settings of this deployment.
+pub fn cookie_policy(state: &AppState) -> CookiePolicy {
+    CookiePolicy::for_public_url(&state.platform.config.http.public_url)
+}
+
+/// `response` with `cookie` added, if any.
+pub fn with_cookie(mut response: HttpResponse, cookie: Option<Cookie<'static>>) -> HttpResponse {
+    if let Some(cookie) = cookie
+        && let Err(e) = response.add_cookie(&cookie)
+    {
+        tracing::error!(error = %e, "cookie not set");
+    }
+    response
 }
 
 /// The browser binding of `req`: the digest the interaction stores, and the

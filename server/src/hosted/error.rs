@@ -94,3 +94,96 @@ impl ResponseError for PageError {
         builder.body(page.body())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::to_bytes;
+    use actix_web::http::header::{CONTENT_TYPE, HeaderMap};
+
+    use super::*;
+
+    /// What each error shows: status, `Retry-After`, and the fixed message.
+    #[actix_web::test]
+    async fn every_page_error_has_its_status_and_a_fixed_message() {
+        let cause = "secret-cause-from-the-backend";
+        let table = [
+            (PageError::NotFound, 404, None, "This page does not exist."),
+            (
+                PageError::BadRequest("The link is old."),
+                400,
+                None,
+                "The link is old.",
+            ),
+            (
+                PageError::Forbidden("Not from this page."),
+                403,
+                None,
+                "Not from this page.",
+            ),
+            (
+                PageError::Throttled(42),
+                429,
+                Some("42"),
+                "Too many attempts. Wait a few minutes, then try again.",
+            ),
+            (
+                PageError::Unavailable(cause.into()),
+                503,
+                None,
+                "The service is temporarily unavailable. Try again in a moment.",
+            ),
+            (
+                PageError::Internal(cause.into()),
+                500,
+                None,
+                "Something went wrong on our side. Try again.",
+            ),
+        ];
+        for (error, status, retry_after, message) in table {
+            let name = format!("{error:?}");
+            assert_eq!(error.status_code().as_u16(), status, "{name}");
+            let response = error.error_response();
+            assert_eq!(response.status().as_u16(), status, "{name}");
+            let headers: HeaderMap = response.headers().clone();
+            let header = |key: &str| headers.get(key).and_then(|v| v.to_str().ok());
+            assert_eq!(header(RETRY_AFTER.as_str()), retry_after, "{name}");
+            assert_eq!(
+                header(CONTENT_TYPE.as_str()),
+                Some("text/html; charset=utf-8"),
+                "{name}: a page, never JSON"
+            );
+            assert!(header("content-security-policy").is_some(), "{name}");
+            assert_eq!(header("cache-control"), Some("no-store"), "{name}");
+            assert!(header("location").is_none(), "{name}: never a redirect");
+            let body = to_bytes(response.into_body()).await.expect("body");
+            let body = String::from_utf8_lossy(&body);
+            assert!(body.contains(message), "{name}: {body}");
+            assert!(!body.contains(cause), "{name}: the cause is for the log");
+        }
+    }
+
+    /// Which page error each backend error becomes.
+    #[test]
+    fn backend_errors_map_to_one_page_error_each() {
+        let from_store = |e: StoreError| PageError::from(e).status_code().as_u16();
+        let table = [
+            (StoreError::NotFound, 500),
+            (StoreError::Conflict("c".into()), 500),
+            (StoreError::Unavailable("u".into()), 503),
+            (StoreError::Invalid("nul".into()), 400),
+            (StoreError::Corrupt("c".into()), 500),
+            (StoreError::Other("o".into()), 500),
+        ];
+        for (error, status) in table {
+            let name = format!("{error:?}");
+            assert_eq!(from_store(error), status, "{name}");
+        }
+        let from_api = |e: ApiError| PageError::from(e).status_code().as_u16();
+        assert_eq!(from_api(ApiError::NotFound("tenant")), 404);
+        assert_eq!(from_api(ApiError::InvalidInput), 400);
+        assert_eq!(from_api(ApiError::Unavailable("u".into())), 503);
+        assert_eq!(from_api(ApiError::Internal("i".into())), 500);
+        let ephemeral = PageError::from(EphemeralError("redis down".into()));
+        assert_eq!(ephemeral.status_code().as_u16(), 503);
+    }
+}

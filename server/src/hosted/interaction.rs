@@ -4,14 +4,36 @@
 //! id; it is bound to the browser that started it, and its CSRF token is
 //! checked on every form post, so neither another site nor another browser
 //! can drive it, and form fields cannot change what was requested.
+//!
+//! Every page loads its interaction here: [`load_bound`] for a page shown,
+//! [`load_posted`] for a form posted, [`client_of`] for the client that asked.
 
+use std::sync::Arc;
+
+use actix_web::HttpRequest;
 use idp::crypto::b64url;
 use idp::domain::authorize::AuthorizationRequest;
+use idp::domain::client::Client;
 use idp::ephemeral::{EphemeralError, Key};
-use idp::ids::TenantId;
+use idp::ids::{ClientId, TenantId};
 use idp::platform::Platform;
 use idp::secret::{constant_time_eq, random_bytes};
 use serde::{Deserialize, Serialize};
+
+use crate::hosted::cookies::{cookie_policy, current_binding};
+use crate::hosted::error::PageError;
+use crate::state::AppState;
+use crate::tenant::{self, CurrentTenant};
+
+/// Shown when an interaction is missing, expired or from another browser.
+pub const EXPIRED: &str = "This sign-in request has expired or was opened in another browser. Go back to the application and start again.";
+
+/// `?interaction=` of the page URLs.
+#[derive(Deserialize)]
+pub struct InteractionQuery {
+    /// The interaction id.
+    pub interaction: String,
+}
 
 /// How long a user has to sign in and consent.
 pub const LIFETIME_SECS: i64 = 30 * 60;
@@ -107,4 +129,50 @@ pub async fn take(
         .take(&platform.clock, &key(tenant, id))
         .await?;
     Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
+}
+
+/// Loads interaction `id` for the browser of `req` (a page shown).
+pub async fn load_bound(
+    state: &AppState,
+    tenant: &CurrentTenant,
+    req: &HttpRequest,
+    id: &str,
+) -> Result<Interaction, PageError> {
+    let found = load(&state.platform, tenant.snapshot.tenant.id, id).await?;
+    let browser = current_binding(req, cookie_policy(state));
+    found
+        .filter(|i| browser.as_deref() == Some(i.browser.as_str()))
+        .ok_or(PageError::BadRequest(EXPIRED))
+}
+
+/// Loads interaction `id` for a form posted with `csrf` from `req`: from
+/// another browser, or without the token, it is `forbidden`.
+pub async fn load_posted(
+    state: &AppState,
+    tenant: &CurrentTenant,
+    req: &HttpRequest,
+    id: &str,
+    csrf: Option<&str>,
+    forbidden: &'static str,
+) -> Result<Interaction, PageError> {
+    let Some(pending) = load(&state.platform, tenant.snapshot.tenant.id, id).await? else {
+        return Err(PageError::BadRequest(EXPIRED));
+    };
+    let browser = current_binding(req, cookie_policy(state));
+    if !pending.accepts(browser.as_deref(), csrf) {
+        return Err(PageError::Forbidden(forbidden));
+    }
+    Ok(pending)
+}
+
+/// The enabled client that started `pending`.
+pub async fn client_of(
+    state: &AppState,
+    tenant: &CurrentTenant,
+    pending: &Interaction,
+) -> Result<Arc<Client>, PageError> {
+    tenant::find_client(state, tenant, &ClientId::new(pending.client_id.as_str()))
+        .await?
+        .filter(|c| c.enabled)
+        .ok_or(PageError::BadRequest(EXPIRED))
 }

@@ -1,19 +1,19 @@
 //! Templates (compiled into the binary, auto-escaped) and the headers of
-//! every HTML response: a CSP that forbids framing and foreign resources but
-//! no `form-action` (it would block the redirect back to the client),
-//! `X-Frame-Options`, `Referrer-Policy: no-referrer`, and `no-store`.
+//! every HTML response and page redirect: a CSP that forbids framing and
+//! foreign resources but no `form-action` (it would block the redirect back
+//! to the client), `X-Frame-Options`, `Referrer-Policy: no-referrer`, and
+//! `no-store`.
 
 use std::sync::LazyLock;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue, PRAGMA};
+use actix_web::http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION, PRAGMA,
+};
 use actix_web::{HttpResponse, HttpResponseBuilder};
 use idp::domain::tenant::Tenant;
 use serde::Serialize;
 use tera::{Context, Tera};
-
-/// The hosted pages' stylesheet, served same-origin at `/assets/pages.css`.
-pub const STYLESHEET: &str = include_str!("../../../templates/assets/pages.css");
 
 /// `Content-Security-Policy` of every HTML page.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
@@ -54,6 +54,13 @@ static TEMPLATES: LazyLock<Result<Tera, String>> = LazyLock::new(|| {
     .map_err(|e| format!("{e:?}"))?;
     Ok(tera)
 });
+
+/// A 302 to `location` with the page headers (and `no-store`).
+pub fn found(location: &str) -> HttpResponse {
+    let mut builder = HttpResponse::Found();
+    secure_headers(&mut builder).insert_header((LOCATION, location));
+    builder.finish()
+}
 
 /// Adds the headers every HTML response carries.
 pub fn secure_headers(builder: &mut HttpResponseBuilder) -> &mut HttpResponseBuilder {
@@ -158,36 +165,6 @@ pub fn error_page(status: StatusCode, tenant: &Tenant, message: &str) -> HttpRes
         .with("message", message)
         .status(status)
         .response()
-}
-
-/// `GET /t/{slug}/branding.css`: the tenant's accent colour (validated as
-/// `#rrggbb` when the policy was saved, and again here).
-pub async fn branding(tenant: crate::tenant::CurrentTenant) -> HttpResponse {
-    let branding = &tenant.snapshot.tenant.policy.branding;
-    let css = match &branding.accent_color {
-        Some(color) if branding.is_valid() => format!(":root {{ --accent: {color}; }}\n"),
-        _ => String::new(),
-    };
-    HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/css; charset=utf-8"))
-        .insert_header((CACHE_CONTROL, "public, max-age=60"))
-        .insert_header((
-            HeaderName::from_static("x-content-type-options"),
-            HeaderValue::from_static("nosniff"),
-        ))
-        .body(css)
-}
-
-/// `GET /assets/pages.css`.
-pub async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/css; charset=utf-8"))
-        .insert_header((CACHE_CONTROL, "public, max-age=3600"))
-        .insert_header((
-            HeaderName::from_static("x-content-type-options"),
-            HeaderValue::from_static("nosniff"),
-        ))
-        .body(STYLESHEET)
 }
 
 #[cfg(test)]

@@ -3,6 +3,9 @@
 //! first: until both are known good, errors are shown on a page and never
 //! redirected (RFC 6749 §4.1.2.1, no open redirector). After that, errors go
 //! back to the client with `state` and `iss` (RFC 9207).
+//!
+//! What follows a valid request (sign-in, consent, a code) is decided by
+//! [`step::next_step`], the sign-in state machine.
 
 use std::collections::HashMap;
 
@@ -13,7 +16,10 @@ use crate::domain::pkce::CodeChallenge;
 use crate::domain::policy::TenantPolicy;
 use crate::domain::redirect_uri;
 use crate::domain::scope::OPENID;
+use crate::protocol::error::{AuthorizationResponse, AuthorizeError, AuthorizeErrorCode};
 use crate::protocol::params::GrantType;
+
+pub mod step;
 
 /// `prompt` values (OIDC Core §3.1.2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,12 +71,21 @@ impl AuthorizationRequest {
 pub struct ErrorRedirect {
     /// Where to send it.
     pub redirect_uri: String,
-    /// RFC 6749 §4.1.2.1 / OIDC Core §3.1.2.6 code.
-    pub error: &'static str,
-    /// Fixed, client-safe description.
-    pub description: &'static str,
+    /// The error, with its fixed, client-safe description.
+    pub error: AuthorizeError,
     /// `state`, byte-exact.
     pub state: Option<String>,
+}
+
+impl ErrorRedirect {
+    /// The URL the error goes to (see [`AuthorizationResponse::redirect_url`]).
+    pub fn url(&self, issuer: &str) -> Result<String, url::ParseError> {
+        AuthorizationResponse::Error(self.error).redirect_url(
+            &self.redirect_uri,
+            self.state.as_deref(),
+            issuer,
+        )
+    }
 }
 
 /// What to do with an authorization request.
@@ -155,23 +170,30 @@ pub fn validate(
         },
     };
     let state = params.first("state").map(str::to_owned);
-    let redirect = |error: &'static str, description: &'static str| {
+    let redirect = |code: AuthorizeErrorCode, description: &'static str| {
         AuthorizeOutcome::Redirect(ErrorRedirect {
             redirect_uri: redirect_uri.clone(),
-            error,
-            description,
+            error: AuthorizeError::new(code, description),
             state: state.clone(),
         })
     };
     if params.any_repeated() {
-        return redirect("invalid_request", "a parameter was sent more than once");
+        return redirect(
+            AuthorizeErrorCode::InvalidRequest,
+            "a parameter was sent more than once",
+        );
     }
     match params.one("response_type") {
         Ok(Some("code")) => {}
-        Ok(None) => return redirect("invalid_request", "response_type is required"),
+        Ok(None) => {
+            return redirect(
+                AuthorizeErrorCode::InvalidRequest,
+                "response_type is required",
+            );
+        }
         _ => {
             return redirect(
-                "unsupported_response_type",
+                AuthorizeErrorCode::UnsupportedResponseType,
                 "only response_type=code is supported",
             );
         }
@@ -182,11 +204,14 @@ pub fn validate(
         .flatten()
         .is_some_and(|m| m != "query")
     {
-        return redirect("invalid_request", "only response_mode=query is supported");
+        return redirect(
+            AuthorizeErrorCode::InvalidRequest,
+            "only response_mode=query is supported",
+        );
     }
     if !client.may_use(GrantType::AuthorizationCode, policy) {
         return redirect(
-            "unauthorized_client",
+            AuthorizeErrorCode::UnauthorizedClient,
             "this client may not use the authorization code flow",
         );
     }
@@ -199,7 +224,7 @@ pub fn validate(
     {
         if scope != OPENID && !client.settings.scopes.iter().any(|s| s == scope) {
             return redirect(
-                "invalid_scope",
+                AuthorizeErrorCode::InvalidScope,
                 "a requested scope is not allowed for this client",
             );
         }
@@ -213,7 +238,7 @@ pub fn validate(
                 Ok(parsed) => Some(parsed),
                 Err(_) => {
                     return redirect(
-                        "invalid_request",
+                        AuthorizeErrorCode::InvalidRequest,
                         "code_challenge must be S256 of 43 characters",
                     );
                 }
@@ -221,14 +246,14 @@ pub fn validate(
         }
         None if !client.confidential || policy.require_pkce_for_confidential => {
             return redirect(
-                "invalid_request",
+                AuthorizeErrorCode::InvalidRequest,
                 "code_challenge is required (PKCE with S256)",
             );
         }
         // Relaxed PKCE only with nonce assurance (RFC 9700 §2.1.1).
         None if !scopes.iter().any(|s| s == OPENID) || params.first("nonce").is_none() => {
             return redirect(
-                "invalid_request",
+                AuthorizeErrorCode::InvalidRequest,
                 "code_challenge is required unless an OpenID request carries a nonce",
             );
         }
@@ -245,19 +270,29 @@ pub fn validate(
             "none" => Prompt::None,
             "login" => Prompt::Login,
             "consent" => Prompt::Consent,
-            _ => return redirect("invalid_request", "unsupported prompt value"),
+            _ => {
+                return redirect(
+                    AuthorizeErrorCode::InvalidRequest,
+                    "unsupported prompt value",
+                );
+            }
         });
     }
     if prompts.contains(&Prompt::None) && prompts.len() > 1 {
         return redirect(
-            "invalid_request",
+            AuthorizeErrorCode::InvalidRequest,
             "prompt=none cannot be combined with other values",
         );
     }
     let max_age = match params.first("max_age").map(str::parse::<i64>) {
         None => None,
         Some(Ok(age)) if age >= 0 => Some(age),
-        Some(_) => return redirect("invalid_request", "max_age must be a non-negative integer"),
+        Some(_) => {
+            return redirect(
+                AuthorizeErrorCode::InvalidRequest,
+                "max_age must be a non-negative integer",
+            );
+        }
     };
     AuthorizeOutcome::Valid(AuthorizationRequest {
         redirect_uri,
@@ -278,23 +313,6 @@ fn names_openid(params: &Params) -> bool {
     params
         .first("scope")
         .is_some_and(|s| s.split(' ').any(|s| s == OPENID))
-}
-
-/// The URL an error redirect goes to: the registered URI with its own query
-/// kept and `error`, `error_description`, `state` and `iss` appended
-/// (RFC 6749 §4.1.2.1, RFC 9207 §2), encoded by the URL serializer.
-pub fn error_redirect_url(redirect: &ErrorRedirect, issuer: &str) -> Option<String> {
-    let mut url = url::Url::parse(&redirect.redirect_uri).ok()?;
-    {
-        let mut query = url.query_pairs_mut();
-        query.append_pair("error", redirect.error);
-        query.append_pair("error_description", redirect.description);
-        if let Some(state) = &redirect.state {
-            query.append_pair("state", state);
-        }
-        query.append_pair("iss", issuer);
-    }
-    Some(url.into())
 }
 
 #[cfg(test)]

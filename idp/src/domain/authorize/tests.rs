@@ -61,7 +61,7 @@ fn redirected_error(outcome: AuthorizeOutcome) -> &'static str {
     match outcome {
         AuthorizeOutcome::Redirect(r) => {
             assert_eq!(r.state.as_deref(), Some("S"), "state comes back");
-            r.error
+            r.error.code.as_str()
         }
         other => panic!("expected a redirect, got {other:?}"),
     }
@@ -228,11 +228,13 @@ fn loopback_port_may_vary_and_is_kept() {
 fn error_redirects_keep_the_registered_query_and_encode_state() {
     let redirect = ErrorRedirect {
         redirect_uri: "https://c.example/cb?x=1".into(),
-        error: "access_denied",
-        description: "the user denied the request",
+        error: AuthorizeError::new(
+            AuthorizeErrorCode::AccessDenied,
+            "the user denied the request",
+        ),
         state: Some("a+b/c=d%e&f~".into()),
     };
-    let url = error_redirect_url(&redirect, "https://id.example/t/a").expect("url");
+    let url = redirect.url("https://id.example/t/a").expect("url");
     assert!(
         url.starts_with("https://c.example/cb?x=1&error=access_denied"),
         "{url}"

@@ -1,18 +1,24 @@
 //! The hosted login page of an interaction. A successful login starts a new
-//! SSO session (a fresh id: no fixation) and continues the flow; every
-//! failure shows the same generic message, and failures count towards the
-//! lockout of the user and the throttling of the source address.
+//! SSO session (a fresh id: no fixation), then the sign-in state machine says
+//! what follows; every failure shows the same generic message, and failures
+//! count towards the lockout of the user and the throttling of the source
+//! address.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use idp::domain::authorize::step::{Browser, Consent, FlowPolicy, SignedIn, Step, next_step};
 use idp::users::SignInError;
 use serde::Deserialize;
 
-use crate::flow::{self, cookie_policy, with_cookie};
-use crate::hosted::cookies::current_binding;
+use crate::hosted::browser::hint;
+use crate::hosted::cookies::{cookie_policy, with_cookie};
 use crate::hosted::error::PageError;
-use crate::hosted::interaction::{self, Interaction};
+use crate::hosted::interaction::{
+    self, EXPIRED, Interaction, InteractionQuery, client_of, load_bound,
+};
 use crate::hosted::render::Page;
+use crate::hosted::step::{carry_out, error_redirect, granted};
+use crate::hosted::urls::page_path;
 use crate::login_guard;
 use crate::state::AppState;
 use crate::tenant::{self, CurrentTenant};
@@ -21,16 +27,6 @@ use crate::tenant::{self, CurrentTenant};
 pub const FAILED: &str =
     "The username or password is incorrect, or the account cannot sign in right now.";
 
-/// Shown when an interaction is missing, expired or from another browser.
-pub const EXPIRED: &str = "This sign-in request has expired or was opened in another browser. Go back to the application and start again.";
-
-/// `?interaction=` of the page URLs.
-#[derive(Deserialize)]
-pub struct InteractionQuery {
-    /// The interaction id.
-    pub interaction: String,
-}
-
 /// The login form.
 #[derive(Deserialize)]
 pub struct LoginForm {
@@ -38,20 +34,6 @@ pub struct LoginForm {
     csrf: Option<String>,
     login: Option<String>,
     password: Option<String>,
-}
-
-/// Loads interaction `id` for the browser of `req`.
-pub async fn load_bound(
-    state: &AppState,
-    tenant: &CurrentTenant,
-    req: &HttpRequest,
-    id: &str,
-) -> Result<Interaction, PageError> {
-    let found = interaction::load(&state.platform, tenant.snapshot.tenant.id, id).await?;
-    let browser = current_binding(req, cookie_policy(state));
-    found
-        .filter(|i| browser.as_deref() == Some(i.browser.as_str()))
-        .ok_or(PageError::BadRequest(EXPIRED))
 }
 
 fn login_page(
@@ -63,7 +45,7 @@ fn login_page(
     error: Option<&str>,
 ) -> Page {
     Page::for_tenant("login.html", "Sign in", &tenant.snapshot.tenant)
-        .with("action", format!("{}/login", flow::page_base(tenant)))
+        .with("action", page_path(tenant, "login"))
         .with("client_name", client_name)
         .with("interaction", id)
         .with("csrf", &pending.csrf)
@@ -93,21 +75,6 @@ pub async fn get_login(
     .response())
 }
 
-async fn client_of(
-    state: &AppState,
-    tenant: &CurrentTenant,
-    pending: &Interaction,
-) -> Result<std::sync::Arc<idp::domain::client::Client>, PageError> {
-    tenant::find_client(
-        state,
-        tenant,
-        &idp::ids::ClientId::new(pending.client_id.as_str()),
-    )
-    .await?
-    .filter(|c| c.enabled)
-    .ok_or(PageError::BadRequest(EXPIRED))
-}
-
 /// `POST /t/{slug}/login`.
 pub async fn post_login(
     req: HttpRequest,
@@ -118,17 +85,15 @@ pub async fn post_login(
     let tenant = tenant::resolve(&state, &slug).await?;
     let snapshot = &tenant.snapshot;
     let platform = &state.platform;
-    let Some(mut pending) =
-        interaction::load(platform, snapshot.tenant.id, &form.interaction).await?
-    else {
-        return Err(PageError::BadRequest(EXPIRED));
-    };
-    let browser = current_binding(&req, cookie_policy(&state));
-    if !pending.accepts(browser.as_deref(), form.csrf.as_deref()) {
-        return Err(PageError::Forbidden(
-            "This form was not sent from the sign-in page. Go back and try again.",
-        ));
-    }
+    let pending = interaction::load_posted(
+        &state,
+        &tenant,
+        &req,
+        &form.interaction,
+        form.csrf.as_deref(),
+        "This form was not sent from the sign-in page. Go back and try again.",
+    )
+    .await?;
     let client = client_of(&state, &tenant, &pending).await?;
     let source = crate::client_ip::client_ip(&req, &platform.config);
     if let Some(retry) =
@@ -199,27 +164,36 @@ pub async fn post_login(
     {
         return Err(PageError::BadRequest(EXPIRED));
     }
-    // An id_token_hint names who the client expects (OIDC Core §3.1.2.1).
-    if let Some(hint) = &pending.request.id_token_hint
-        && flow::hinted_subject(&state, &tenant, hint).as_deref() != Some(user.id.as_str())
-    {
-        return flow::error_redirect(
-            &state,
-            &tenant,
-            &pending.request,
-            "login_required",
-            "the signed-in user is not the one the client named",
-        );
+    let request = pending.request;
+    let browser = Browser {
+        signed_in: Some(SignedIn::JustNow {
+            user_id: user.id.as_str(),
+        }),
+        hint: hint(&state, &tenant, &request),
+    };
+    let granted = granted(&state, &tenant, &client, &request, &browser).await?;
+    let policy = FlowPolicy::for_client(&client);
+    let step = next_step(&request, &browser, &Consent::Granted(&granted), &policy);
+    // No session for a user the client did not name (OIDC Core §3.1.2.1).
+    if let Step::Error(error) = step {
+        return error_redirect(&state, &tenant, &request, error);
     }
     // A fresh session id at every login; the previous session ends.
-    let policy = cookie_policy(&state);
-    let cookie_name = policy.session_name(&snapshot.tenant.slug);
+    let cookies = cookie_policy(&state);
+    let cookie_name = cookies.session_name(&snapshot.tenant.slug);
     let replaces = req.cookie(&cookie_name).map(|c| c.value().to_owned());
     let (cookie, session) =
         crate::sso::start(&tenant, user.id.as_str(), vec!["pwd".to_owned()], replaces).await?;
-    pending.user_id = Some(user.id.as_str().to_owned());
-    let session_cookie = policy.cookie(cookie_name, cookie.expose().clone());
-    let next =
-        flow::consent_or_code(&state, &tenant, &client, pending.request, &session, &req).await?;
+    let session_cookie = cookies.cookie(cookie_name, cookie.expose().clone());
+    let next = carry_out(
+        &state,
+        &tenant,
+        &client,
+        request,
+        step,
+        Some(&session),
+        &req,
+    )
+    .await?;
     Ok(with_cookie(next, Some(session_cookie)))
 }

@@ -1,19 +1,24 @@
 //! The hosted consent page: the client's name, where the user will be sent,
 //! and each scope not yet granted with its description. The decision acts on
 //! the stored interaction only; form fields other than the decision are
-//! ignored, so they cannot widen what was requested.
+//! ignored, so they cannot widen what was requested. After an approval the
+//! sign-in state machine says what follows.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use idp::domain::authorize::Prompt;
+use idp::domain::authorize::step::{
+    ACCESS_DENIED, Browser, Consent, FlowPolicy, Hint, SignedIn, next_step, scopes_to_ask,
+};
 use idp::domain::scope;
 use serde::{Deserialize, Serialize};
 
-use crate::endpoints::login::{EXPIRED, InteractionQuery, load_bound};
-use crate::flow::{self, cookie_policy};
-use crate::hosted::cookies::current_binding;
+use crate::hosted::browser::current_session;
 use crate::hosted::error::PageError;
-use crate::hosted::interaction::{self, Interaction};
+use crate::hosted::interaction::{
+    self, EXPIRED, Interaction, InteractionQuery, client_of, load_bound,
+};
 use crate::hosted::render::Page;
+use crate::hosted::step::{carry_out, error_redirect};
+use crate::hosted::urls::page_path;
 use crate::state::AppState;
 use crate::tenant::{self, CurrentTenant};
 
@@ -38,7 +43,7 @@ async fn session_for(
     req: &HttpRequest,
     pending: &Interaction,
 ) -> Result<idp::sessions::Session, PageError> {
-    flow::current_session(state, tenant, req)
+    current_session(state, tenant, req)
         .await?
         .map(|(_, session)| session)
         .filter(|s| pending.user_id.as_deref() == Some(s.user_id.as_str()))
@@ -70,14 +75,7 @@ pub async fn get_consent(
     let pending = load_bound(&state, &tenant, &req, &query.interaction).await?;
     let session = session_for(&state, &tenant, &req, &pending).await?;
     let snapshot = &tenant.snapshot;
-    let client = tenant::find_client(
-        &state,
-        &tenant,
-        &idp::ids::ClientId::new(pending.client_id.as_str()),
-    )
-    .await?
-    .filter(|c| c.enabled)
-    .ok_or(PageError::BadRequest(EXPIRED))?;
+    let client = client_of(&state, &tenant, &pending).await?;
     let granted = idp::consents::granted(
         &state.platform,
         snapshot.tenant.id,
@@ -85,16 +83,11 @@ pub async fn get_consent(
         client.id.as_str(),
     )
     .await?;
-    let asked = if pending.request.prompts.contains(&Prompt::Consent) {
-        pending.request.scopes.clone()
-    } else {
-        idp::consents::missing(&granted, &pending.request.scopes)
-    };
-    let scopes: Vec<ScopeLine> = asked
-        .iter()
+    let scopes: Vec<ScopeLine> = scopes_to_ask(&pending.request, &granted)
+        .into_iter()
         .map(|name| ScopeLine {
-            name: name.clone(),
-            description: describe(&tenant, name),
+            description: describe(&tenant, &name),
+            name,
         })
         .collect();
     let user = idp::users::find(
@@ -115,7 +108,7 @@ pub async fn get_consent(
         .unwrap_or_default();
     Ok(
         Page::for_tenant("consent.html", "Allow access", &snapshot.tenant)
-            .with("action", format!("{}/consent", flow::page_base(&tenant)))
+            .with("action", page_path(&tenant, "consent"))
             .with("client_name", &client.name)
             .with("redirect_host", redirect_host)
             .with("user_label", user_label)
@@ -136,40 +129,26 @@ pub async fn post_consent(
     let tenant = tenant::resolve(&state, &slug).await?;
     let snapshot = &tenant.snapshot;
     let platform = &state.platform;
-    let Some(pending) = interaction::load(platform, snapshot.tenant.id, &form.interaction).await?
-    else {
-        return Err(PageError::BadRequest(EXPIRED));
-    };
-    let browser = current_binding(&req, cookie_policy(&state));
-    if !pending.accepts(browser.as_deref(), form.csrf.as_deref()) {
-        return Err(PageError::Forbidden(
-            "This form was not sent from the consent page. Go back and try again.",
-        ));
-    }
+    let pending = interaction::load_posted(
+        &state,
+        &tenant,
+        &req,
+        &form.interaction,
+        form.csrf.as_deref(),
+        "This form was not sent from the consent page. Go back and try again.",
+    )
+    .await?;
     let session = session_for(&state, &tenant, &req, &pending).await?;
     // One decision per interaction, even when the form is posted twice at once.
     let Some(pending) = interaction::take(platform, snapshot.tenant.id, &form.interaction).await?
     else {
         return Err(PageError::BadRequest(EXPIRED));
     };
-    let request = pending.request;
     if form.decision.as_deref() != Some("approve") {
-        return flow::error_redirect(
-            &state,
-            &tenant,
-            &request,
-            "access_denied",
-            "the user denied the request",
-        );
+        return error_redirect(&state, &tenant, &pending.request, ACCESS_DENIED);
     }
-    let client = tenant::find_client(
-        &state,
-        &tenant,
-        &idp::ids::ClientId::new(pending.client_id.as_str()),
-    )
-    .await?
-    .filter(|c| c.enabled)
-    .ok_or(PageError::BadRequest(EXPIRED))?;
+    let client = client_of(&state, &tenant, &pending).await?;
+    let request = pending.request;
     idp::consents::grant(
         platform,
         snapshot.tenant.id,
@@ -178,5 +157,24 @@ pub async fn post_consent(
         &request.scopes,
     )
     .await?;
-    flow::code_redirect(&state, &tenant, &client, &request, &session).await
+    // The step that made this interaction accepted its user; the
+    // id_token_hint was checked then.
+    let browser = Browser {
+        signed_in: Some(SignedIn::Accepted {
+            user_id: &session.user_id,
+        }),
+        hint: Hint::Absent,
+    };
+    let policy = FlowPolicy::for_client(&client);
+    let step = next_step(&request, &browser, &Consent::GivenNow, &policy);
+    carry_out(
+        &state,
+        &tenant,
+        &client,
+        request,
+        step,
+        Some(&session),
+        &req,
+    )
+    .await
 }
