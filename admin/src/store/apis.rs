@@ -3,6 +3,7 @@
 use idp::apis::ApiOpError;
 use idp::domain::api::{Api, ApiScope};
 use idp::platform::Platform;
+use idp::writes::Audit;
 use serde_json::json;
 
 use crate::errors::AdminError;
@@ -29,17 +30,16 @@ pub async fn create(
         })
         .collect();
     let (audit_scope, now) = (scope.clone(), platform.clock.now_secs());
-    idp::apis::create_then(
+    idp::apis::create_audited(
         platform,
         scope.tenant().id,
         &body.identifier,
         &body.name,
         scopes,
         body.is_default,
-        Box::new(move |conn, api: &Api| {
+        Audit::row(move |api: &Api| {
             let detail = json!({ "identifier": api.identifier });
-            let record = audit_scope.audit("api.create", "api", &api.id, detail, now);
-            super::audit(conn, &record)
+            audit_scope.audit("api.create", "api", &api.id, detail, now)
         }),
     )
     .await

@@ -1,15 +1,12 @@
 //! Clients: create, list, find, update, rotate the secret, delete.
 
-use diesel::prelude::*;
 use idp::clients::ClientOpError;
 use idp::domain::client::{AuthMethod, Client, ClientSettings, NewClient, TokenFormat};
 use idp::ids::ClientId;
 use idp::platform::Platform;
 use idp::secret::Secret;
-use idp::store::models::client::ClientRow;
-use idp::store::queries::clients as client_queries;
-use idp::store::schema::{clients::dsl, consents};
-use idp::store::{DbConnection, StoreError};
+use idp::store::queries::{clients as client_queries, consents as consent_queries};
+use idp::writes::{Audit, Reach};
 use serde_json::{Value, json};
 
 use super::revocations::{self, Target};
@@ -19,12 +16,18 @@ use crate::handlers::clients::ClientView;
 use crate::handlers::clients::create::CreateClient;
 use crate::scope::TenantScope;
 
+impl From<ClientOpError> for AdminError {
+    fn from(error: ClientOpError) -> Self {
+        from_op(error)
+    }
+}
+
 fn from_op(error: ClientOpError) -> AdminError {
     match error {
         ClientOpError::Invalid(e) => AdminError::invalid(e),
         ClientOpError::NotFound => AdminError::NotFound("client"),
         ClientOpError::Taken => AdminError::Conflict("a client with this id exists".into()),
-        ClientOpError::Store(StoreError::Conflict(why)) => AdminError::Conflict(why),
+        ClientOpError::Public => AdminError::Conflict("public clients have no secret".into()),
         ClientOpError::Store(e) => e.into(),
     }
 }
@@ -75,16 +78,14 @@ pub async fn create(
 ) -> Result<(Client, Option<Secret<String>>), AdminError> {
     let new = new_client(body)?;
     let (audit_scope, now) = (scope.clone(), platform.clock.now_secs());
-    let created = idp::clients::create_then(
+    let created = idp::clients::create_audited(
         platform,
         scope.tenant().id,
         ClientId::generate(),
         new,
-        Box::new(move |conn, client: &Client| {
+        Audit::row(move |client: &Client| {
             let detail = json!({ "name": client.name, "confidential": client.confidential });
-            let record =
-                audit_scope.audit("client.create", "client", client.id.as_str(), detail, now);
-            super::audit(conn, &record)
+            audit_scope.audit("client.create", "client", client.id.as_str(), detail, now)
         }),
     )
     .await
@@ -99,23 +100,10 @@ pub async fn list(
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<Client>, AdminError> {
-    let tenant = scope.tenant().id.to_string();
+    let tenant = scope.tenant().id;
     Ok(platform
         .db
-        .run(move |conn| {
-            let mut query = dsl::clients.filter(dsl::tenant_id.eq(tenant)).into_boxed();
-            if let Some(after) = after {
-                query = query.filter(dsl::client_id.gt(after));
-            }
-            query
-                .order(dsl::client_id.asc())
-                .limit(limit + 1)
-                .select(ClientRow::as_select())
-                .load(conn)?
-                .into_iter()
-                .map(Client::try_from)
-                .collect::<Result<Vec<_>, _>>()
-        })
+        .run(move |conn| client_queries::list(conn, tenant, after.as_deref(), limit + 1))
         .await?)
 }
 
@@ -131,21 +119,6 @@ pub async fn find(
         .run(move |conn| client_queries::find(conn, tenant, &id))
         .await?
         .ok_or(AdminError::NotFound("client"))
-}
-
-fn lock(conn: &mut DbConnection, tenant: &str, id: &str) -> Result<(), AdminError> {
-    let locked = diesel::update(
-        dsl::clients
-            .filter(dsl::tenant_id.eq(tenant))
-            .filter(dsl::client_id.eq(id)),
-    )
-    .set(dsl::updated_at.eq(dsl::updated_at))
-    .execute(conn)
-    .map_err(StoreError::from)?;
-    if locked == 0 {
-        return Err(AdminError::NotFound("client"));
-    }
-    Ok(())
 }
 
 const FIXED: [&str; 4] = [
@@ -171,19 +144,21 @@ pub async fn update(
     if let Some(fixed) = fields.keys().find(|k| FIXED.contains(&k.as_str())) {
         return Err(AdminError::Invalid(format!("`{fixed}` cannot be changed")));
     }
-    let (tenant, id) = (scope.tenant().id, id.to_owned());
-    let (scope_for_audit, now) = (scope.clone(), platform.clock.now_secs());
-    let updated = platform
-        .db
-        .transaction_or(move |conn| {
-            lock(conn, &tenant.to_string(), &id)?;
-            let current = client_queries::find(conn, tenant, &ClientId::new(id.as_str()))?
-                .ok_or(AdminError::NotFound("client"))?;
-            let view = ClientView::from(&current);
+    let changed: Vec<String> = fields.keys().cloned().collect();
+    let (audit_scope, now) = (scope.clone(), platform.clock.now_secs());
+    idp::clients::update(
+        platform,
+        scope.tenant().id,
+        &ClientId::new(id),
+        Audit::row(move |next: &Client| {
+            let detail = json!({ "fields": changed });
+            audit_scope.audit("client.update", "client", next.id.as_str(), detail, now)
+        }),
+        move |current: &Client| {
+            let view = ClientView::from(current);
             if_match.check(&etag::of(&view))?;
             let mut merged =
                 serde_json::to_value(&view).map_err(|e| AdminError::Internal(e.to_string()))?;
-            let changed: Vec<String> = fields.keys().cloned().collect();
             if let Value::Object(target) = &mut merged {
                 for (key, value) in fields {
                     if !target.contains_key(&key) {
@@ -195,78 +170,19 @@ pub async fn update(
             let name: String = decode(take(&mut merged, "name"), "name")?;
             let enabled: bool = decode(take(&mut merged, "enabled"), "enabled")?;
             let settings: ClientSettings = decode(merged, "settings")?;
-            let next = Client {
+            Ok(Client {
                 name,
                 enabled,
                 settings,
-                ..current
-            };
-            validate(&next)?;
-            write(conn, tenant, &next, now)?;
-            let record = scope_for_audit.audit(
-                "client.update",
-                "client",
-                next.id.as_str(),
-                json!({ "fields": changed }),
-                now,
-            );
-            super::audit(conn, &record)?;
-            Ok(next)
-        })
-        .await??;
-    idp::changes::announce(platform, scope.tenant().id).await;
-    Ok(updated)
+                ..current.clone()
+            })
+        },
+    )
+    .await
 }
 
 fn take(object: &mut Value, key: &str) -> Value {
     object.get_mut(key).map(Value::take).unwrap_or_default()
-}
-
-/// The registration rules, applied to an edited client.
-fn validate(client: &Client) -> Result<(), AdminError> {
-    let s = &client.settings;
-    NewClient {
-        name: client.name.clone(),
-        auth_method: client.auth_method,
-        redirect_uris: s.redirect_uris.clone(),
-        grant_types: s.grant_types.clone(),
-        scopes: s.scopes.clone(),
-        apis: s.apis.clone(),
-        token_format: s.token_format,
-        access_token_ttl_secs: s.access_token_ttl_secs,
-        access_token_alg: s.access_token_alg,
-        first_party: s.first_party,
-        id_token_alg: s.id_token_alg,
-        post_logout_redirect_uris: s.post_logout_redirect_uris.clone(),
-        web_origins: s.web_origins.clone(),
-    }
-    .validate()
-    .map_err(AdminError::invalid)
-}
-
-fn write(
-    conn: &mut DbConnection,
-    tenant: idp::ids::TenantId,
-    client: &Client,
-    now: i64,
-) -> Result<(), AdminError> {
-    let settings =
-        serde_json::to_string(&client.settings).map_err(|e| AdminError::Internal(e.to_string()))?;
-    diesel::update(
-        dsl::clients
-            .filter(dsl::tenant_id.eq(tenant.to_string()))
-            .filter(dsl::client_id.eq(client.id.as_str())),
-    )
-    .set((
-        dsl::name.eq(&client.name),
-        dsl::enabled.eq(client.enabled),
-        dsl::settings.eq(settings),
-        dsl::updated_at.eq(now),
-    ))
-    .execute(conn)
-    .map_err(StoreError::from)?;
-    idp::store::queries::tenants::touch(conn, tenant, now)?;
-    Ok(())
 }
 
 /// A new secret; the old one works for `overlap_secs` more.
@@ -280,21 +196,20 @@ pub async fn rotate_secret(
         return Err(AdminError::Conflict("public clients have no secret".into()));
     }
     let (audit_scope, now) = (scope.clone(), platform.clock.now_secs());
-    idp::clients::rotate_secret_then(
+    idp::clients::rotate_secret_audited(
         platform,
         scope.tenant().id,
         &ClientId::new(id),
         overlap_secs,
-        Box::new(move |conn, client: &Client| {
+        Audit::row(move |client: &Client| {
             let detail = json!({ "overlap_secs": overlap_secs });
-            let record = audit_scope.audit(
+            audit_scope.audit(
                 "client.rotate_secret",
                 "client",
                 client.id.as_str(),
                 detail,
                 now,
-            );
-            super::audit(conn, &record)
+            )
         }),
     )
     .await
@@ -303,31 +218,23 @@ pub async fn rotate_secret(
 
 /// Deletes the client and its consents, and kills its tokens.
 pub async fn delete(platform: &Platform, scope: &TenantScope, id: &str) -> Result<(), AdminError> {
-    let (tenant, id) = (scope.tenant().id, id.to_owned());
-    let (audit_scope, now) = (scope.clone(), platform.clock.now_secs());
+    let (tenant, id) = (scope.tenant().id, ClientId::new(id));
+    let (audit_scope, now, audited) = (scope.clone(), platform.clock.now_secs(), id.clone());
     platform
-        .db
-        .transaction_or(move |conn| {
-            lock(conn, &tenant.to_string(), &id)?;
-            diesel::delete(
-                consents::table
-                    .filter(consents::tenant_id.eq(tenant.to_string()))
-                    .filter(consents::client_id.eq(&id)),
-            )
-            .execute(conn)
-            .map_err(StoreError::from)?;
-            diesel::delete(
-                dsl::clients
-                    .filter(dsl::tenant_id.eq(tenant.to_string()))
-                    .filter(dsl::client_id.eq(&id)),
-            )
-            .execute(conn)
-            .map_err(StoreError::from)?;
-            revocations::revoke_all(conn, tenant, &Target::Client(id.clone()), now)?;
-            let record = audit_scope.audit("client.delete", "client", &id, json!({}), now);
-            super::audit(conn, &record).map_err(AdminError::from)
-        })
-        .await??;
-    idp::changes::announce(platform, tenant).await;
-    Ok(())
+        .change(
+            Reach::Tenant(tenant),
+            Audit::row(move |_: &()| {
+                audit_scope.audit("client.delete", "client", audited.as_str(), json!({}), now)
+            }),
+            move |conn, now| {
+                if !client_queries::lock(conn, tenant, &id)? {
+                    return Err(AdminError::NotFound("client"));
+                }
+                consent_queries::delete_of_client(conn, tenant, id.as_str())?;
+                client_queries::delete(conn, tenant, &id)?;
+                revocations::revoke_all(conn, tenant, &Target::Client(id.to_string()), now)?;
+                Ok(())
+            },
+        )
+        .await
 }

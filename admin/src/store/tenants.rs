@@ -9,6 +9,7 @@ use idp::store::StoreError;
 use idp::store::models::tenant::TenantRow;
 use idp::store::queries::tenants as tenant_queries;
 use idp::store::schema::tenants::dsl;
+use idp::writes::Audit;
 use serde_json::json;
 
 use crate::auth::{AdminPrincipal, Role};
@@ -48,20 +49,19 @@ pub async fn create(
         policy,
     };
     let (system, at) = (system.clone(), platform.clock.now_secs());
-    idp::tenants::create_then(
+    idp::tenants::create_audited(
         platform,
         new,
-        Box::new(move |conn, tenant: &Tenant| {
+        Audit::row(move |tenant: &Tenant| {
             let detail = json!({ "slug": tenant.slug.as_str() });
-            let record = system.audit(
+            system.audit(
                 Some(tenant.id.to_string()),
                 "tenant.create",
                 "tenant",
                 &tenant.id.to_string(),
                 detail,
                 at,
-            );
-            super::audit(conn, &record)
+            )
         }),
     )
     .await

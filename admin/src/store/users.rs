@@ -9,6 +9,7 @@ use idp::store::queries::users as user_queries;
 use idp::store::schema::{consents, users::dsl};
 use idp::store::{DbConnection, StoreError};
 use idp::users::UserOpError;
+use idp::writes::Audit;
 use serde_json::json;
 
 use super::revocations::{self, Target};
@@ -57,14 +58,13 @@ pub async fn create(
         profile: body.profile.unwrap_or_default(),
     };
     let (audit_scope, now) = (scope.clone(), platform.clock.now_secs());
-    idp::users::create_then(
+    idp::users::create_audited(
         platform,
         scope.tenant().id,
         new,
-        Box::new(move |conn, user: &User| {
+        Audit::row(move |user: &User| {
             let detail = json!({ "username": user.username, "email": user.email });
-            let record = audit_scope.audit("user.create", "user", user.id.as_str(), detail, now);
-            super::audit(conn, &record)
+            audit_scope.audit("user.create", "user", user.id.as_str(), detail, now)
         }),
     )
     .await

@@ -10,10 +10,14 @@ use crate::store::queries::changes;
 use crate::store::schema::tenants::dsl;
 use crate::store::{DbConnection, StoreError};
 
-/// Inserts a tenant with a fresh id; `Conflict` if the slug is taken.
-pub fn insert(conn: &mut DbConnection, new: &NewTenant, now: i64) -> Result<Tenant, StoreError> {
+/// Inserts a tenant with id `id`; `Conflict` if the slug is taken.
+pub fn insert(
+    conn: &mut DbConnection,
+    id: TenantId,
+    new: &NewTenant,
+    now: i64,
+) -> Result<Tenant, StoreError> {
     let revision = changes::bump(conn)?;
-    let id = TenantId::generate();
     let policy =
         serde_json::to_string(&new.policy).map_err(|e| StoreError::Other(e.to_string()))?;
     diesel::insert_into(dsl::tenants)
