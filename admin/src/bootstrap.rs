@@ -45,7 +45,6 @@ pub async fn run(platform: &Platform) -> Result<Bootstrapped, AdminError> {
     let mut new = NewClient::machine("bootstrap admin", &[ADMIN_SCOPE]);
     new.apis = vec![ADMIN_AUDIENCE.to_owned()];
     let system = SystemScope::bootstrap();
-    let now = platform.clock.now_secs();
     let tenant_id = tenant.id;
     let prepared = match idp::clients::Prepared::new(platform, tenant_id, ClientId::generate(), new)
     {
@@ -60,7 +59,6 @@ pub async fn run(platform: &Platform) -> Result<Bootstrapped, AdminError> {
             "admin_grant",
             &format!("client:{}", client.id.as_str()),
             json!({ "tenant": ALL_TENANTS }),
-            now,
         )
     });
     let created = platform

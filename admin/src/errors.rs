@@ -8,6 +8,8 @@ use idp::store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::ops::OpError;
+
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -95,16 +97,22 @@ impl From<StoreError> for AdminError {
     }
 }
 
+impl From<OpError> for AdminError {
+    /// Each operation error's status: the one place the domain meets HTTP.
+    fn from(error: OpError) -> Self {
+        match error {
+            OpError::NotFound(what) => Self::NotFound(what),
+            OpError::Conflict(message) => Self::Conflict(message),
+            OpError::Invalid(message) => Self::Invalid(message),
+            OpError::Store(e) => e.into(),
+            OpError::Internal(cause) => Self::Internal(cause),
+        }
+    }
+}
+
 impl From<idp::tenants::TenantError> for AdminError {
     fn from(error: idp::tenants::TenantError) -> Self {
-        use idp::tenants::TenantError;
-        match error {
-            TenantError::SlugTaken => Self::Conflict("a tenant with this slug exists".into()),
-            TenantError::NotFound => Self::NotFound("tenant"),
-            TenantError::Policy(e) => Self::invalid(e),
-            TenantError::Keys(e) => Self::Internal(e.to_string()),
-            TenantError::Store(e) => e.into(),
-        }
+        OpError::from(error).into()
     }
 }
 
@@ -194,6 +202,31 @@ mod tests {
             forbidden.headers().get(CACHE_CONTROL).map(|v| v.as_bytes()),
             Some(&b"no-store"[..])
         );
+    }
+
+    #[test]
+    fn every_operation_error_has_its_status() {
+        let table = [
+            (OpError::NotFound("user"), 404, "user not found"),
+            (OpError::Conflict("taken".into()), 409, "taken"),
+            (OpError::Invalid("too long".into()), 422, "too long"),
+            (
+                OpError::Store(StoreError::Unavailable("host=10.0.0.7".into())),
+                503,
+                "database unavailable: retry shortly",
+            ),
+            (
+                OpError::Internal("hashing failed".into()),
+                500,
+                "internal error",
+            ),
+        ];
+        for (error, status, message) in table {
+            let what = format!("{error:?}");
+            let (got_status, body) = answer(&AdminError::from(error));
+            assert_eq!(got_status.as_u16(), status, "{what}");
+            assert_eq!(body["message"], message, "{what}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Lists the tenant's users by id.
 ///
@@ -33,7 +33,7 @@ pub async fn list_users(
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let limit = page.limit()?;
-    let users = store::users::list(&state.platform, &scope, page.after()?, limit).await?;
+    let users = ops::users::list(&state.platform, &scope, page.after()?, limit).await?;
     let views = users.iter().map(UserView::from).collect();
     Ok(respond::json(
         StatusCode::OK,
