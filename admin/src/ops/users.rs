@@ -39,17 +39,22 @@ pub async fn create(
     Ok(idp::users::create_audited(platform, scope.tenant().id, new, audit).await?)
 }
 
-/// The tenant's users by id after `after`; `limit + 1` of them.
+/// The tenant's users by id after `after`; `limit + 1` of them. With
+/// `login`, only the user whose id, username or email (compared lower-cased)
+/// it is.
 pub async fn list(
     platform: &Platform,
     scope: &TenantScope,
+    login: Option<String>,
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<User>, OpError> {
     let tenant = scope.tenant().id;
     Ok(platform
         .db
-        .run(move |conn| user_queries::list(conn, tenant, after.as_deref(), limit + 1))
+        .run(move |conn| {
+            user_queries::list(conn, tenant, login.as_deref(), after.as_deref(), limit + 1)
+        })
         .await?)
 }
 
