@@ -10,8 +10,8 @@ use idp::domain::tenant::{NewTenant, Tenant};
 use idp::ids::{ClientId, TenantSlug};
 use idp::platform::Platform;
 use idp::secret::Secret;
-use idp::store::StoreError;
 use idp::store::queries::admin_grants::{self, ALL_TENANTS};
+use idp::writes::{Audit, Reach};
 use serde_json::json;
 
 use crate::errors::AdminError;
@@ -45,36 +45,38 @@ pub async fn run(platform: &Platform) -> Result<Bootstrapped, AdminError> {
     let mut new = NewClient::machine("bootstrap admin", &[ADMIN_SCOPE]);
     new.apis = vec![ADMIN_AUDIENCE.to_owned()];
     let system = SystemScope::bootstrap();
-    let now = platform.clock.now_secs();
     let tenant_id = tenant.id;
-    let created = idp::clients::create_then(
-        platform,
-        tenant.id,
-        ClientId::generate(),
-        new,
-        Box::new(move |conn, client: &Client| {
+    let prepared = match idp::clients::Prepared::new(platform, tenant_id, ClientId::generate(), new)
+    {
+        Ok(prepared) => prepared,
+        Err(e) => return Err(AdminError::Internal(e.to_string())),
+    };
+    let secret = prepared.secret.clone();
+    let audit = Audit::row(move |client: &Client| {
+        system.audit(
+            Some(tenant_id.to_string()),
+            "admin_grant.create",
+            "admin_grant",
+            &format!("client:{}", client.id.as_str()),
+            json!({ "tenant": ALL_TENANTS }),
+        )
+    });
+    let created = platform
+        .change(Reach::Tenant(tenant_id), audit, move |conn, now| {
             // Two bootstraps at once: only the first makes an admin.
             if admin_grants::count_system_admins(conn)? > 0 {
-                return Err(StoreError::Conflict("already bootstrapped".into()));
+                return Err(idp::clients::ClientOpError::Taken);
             }
+            let client = prepared.insert(conn, now)?;
             let subject = format!("client:{}", client.id.as_str());
             admin_grants::insert(conn, &subject, ALL_TENANTS, now)?;
-            let record = system.audit(
-                Some(tenant_id.to_string()),
-                "admin_grant.create",
-                "admin_grant",
-                &subject,
-                json!({ "tenant": ALL_TENANTS }),
-                now,
-            );
-            crate::store::audit(conn, &record)
-        }),
-    )
-    .await;
+            Ok(client)
+        })
+        .await;
     match created {
-        Ok(created) => Ok(Bootstrapped {
+        Ok(client) => Ok(Bootstrapped {
             tenant,
-            created: created.secret.map(|s| (created.client.id, s)),
+            created: secret.map(|s| (client.id, s)),
         }),
         Err(idp::clients::ClientOpError::Taken) => Ok(Bootstrapped {
             tenant,

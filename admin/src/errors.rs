@@ -8,6 +8,8 @@ use idp::store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::ops::OpError;
+
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -76,29 +78,41 @@ impl AdminError {
 }
 
 impl From<StoreError> for AdminError {
+    /// The database's own words (constraint names, connection errors) go to
+    /// the log, never to the client.
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => Self::NotFound("object"),
-            StoreError::Conflict(what) => Self::Conflict(format!("conflict: {what}")),
-            StoreError::Invalid(_) => Self::Invalid("text must not contain NUL characters".into()),
-            StoreError::Unavailable(why) => {
-                Self::Unavailable(format!("database unavailable: {why}"))
+            StoreError::Conflict(cause) => {
+                tracing::info!(%cause, "admin change refused by the database");
+                Self::Conflict("the change conflicts with existing data".into())
             }
-            StoreError::Corrupt(why) | StoreError::Other(why) => Self::Internal(why),
+            StoreError::Invalid(_) => Self::Invalid("text must not contain NUL characters".into()),
+            StoreError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                Self::Unavailable("database unavailable: retry shortly".into())
+            }
+            StoreError::Corrupt(cause) | StoreError::Other(cause) => Self::Internal(cause),
+        }
+    }
+}
+
+impl From<OpError> for AdminError {
+    /// Each operation error's status: the one place the domain meets HTTP.
+    fn from(error: OpError) -> Self {
+        match error {
+            OpError::NotFound(what) => Self::NotFound(what),
+            OpError::Conflict(message) => Self::Conflict(message),
+            OpError::Invalid(message) => Self::Invalid(message),
+            OpError::Store(e) => e.into(),
+            OpError::Internal(cause) => Self::Internal(cause),
         }
     }
 }
 
 impl From<idp::tenants::TenantError> for AdminError {
     fn from(error: idp::tenants::TenantError) -> Self {
-        use idp::tenants::TenantError;
-        match error {
-            TenantError::SlugTaken => Self::Conflict("a tenant with this slug exists".into()),
-            TenantError::NotFound => Self::NotFound("tenant"),
-            TenantError::Policy(e) => Self::invalid(e),
-            TenantError::Keys(e) => Self::Internal(e.to_string()),
-            TenantError::Store(e) => e.into(),
-        }
+        OpError::from(error).into()
     }
 }
 
@@ -131,5 +145,110 @@ impl ResponseError for AdminError {
             error: self.code(),
             message: self.to_string(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::MessageBody;
+
+    use super::*;
+
+    /// The response's status and JSON body.
+    fn answer(error: &AdminError) -> (StatusCode, serde_json::Value) {
+        let response = error.error_response();
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .try_into_bytes()
+            .unwrap_or_else(|_| panic!("a buffered body"));
+        let body = serde_json::from_slice(&bytes).expect("a JSON body");
+        (status, body)
+    }
+
+    #[test]
+    fn every_error_has_its_status_and_code() {
+        let table = [
+            (AdminError::BadRequest("bad".into()), 400, "bad_request"),
+            (AdminError::Unauthorized("no token"), 401, "unauthorized"),
+            (AdminError::Forbidden("not yours"), 403, "forbidden"),
+            (AdminError::NotFound("client"), 404, "not_found"),
+            (AdminError::Conflict("taken".into()), 409, "conflict"),
+            (AdminError::PreconditionFailed, 412, "precondition_failed"),
+            (AdminError::Invalid("too long".into()), 422, "invalid_value"),
+            (
+                AdminError::PreconditionRequired,
+                428,
+                "precondition_required",
+            ),
+            (AdminError::Unavailable("down".into()), 503, "unavailable"),
+            (AdminError::Internal("bug".into()), 500, "internal"),
+        ];
+        for (error, status, code) in table {
+            let (got_status, body) = answer(&error);
+            assert_eq!(got_status.as_u16(), status, "{error:?}");
+            assert_eq!(body["error"], code, "{error:?}");
+            assert_eq!(body["message"], error.to_string(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn only_unauthorized_names_the_bearer_realm() {
+        let unauthorized = AdminError::Unauthorized("no token").error_response();
+        assert!(unauthorized.headers().contains_key(WWW_AUTHENTICATE));
+        let forbidden = AdminError::Forbidden("not yours").error_response();
+        assert!(!forbidden.headers().contains_key(WWW_AUTHENTICATE));
+        assert_eq!(
+            forbidden.headers().get(CACHE_CONTROL).map(|v| v.as_bytes()),
+            Some(&b"no-store"[..])
+        );
+    }
+
+    #[test]
+    fn every_operation_error_has_its_status() {
+        let table = [
+            (OpError::NotFound("user"), 404, "user not found"),
+            (OpError::Conflict("taken".into()), 409, "taken"),
+            (OpError::Invalid("too long".into()), 422, "too long"),
+            (
+                OpError::Store(StoreError::Unavailable("host=10.0.0.7".into())),
+                503,
+                "database unavailable: retry shortly",
+            ),
+            (
+                OpError::Internal("hashing failed".into()),
+                500,
+                "internal error",
+            ),
+        ];
+        for (error, status, message) in table {
+            let what = format!("{error:?}");
+            let (got_status, body) = answer(&AdminError::from(error));
+            assert_eq!(got_status.as_u16(), status, "{what}");
+            assert_eq!(body["message"], message, "{what}");
+        }
+    }
+
+    #[test]
+    fn database_text_never_reaches_the_client() {
+        let secret = "UNIQUE constraint failed: users.email password=hunter2 host=10.0.0.7";
+        let table = [
+            (StoreError::Conflict(secret.into()), 409, "conflict"),
+            (StoreError::Unavailable(secret.into()), 503, "unavailable"),
+            (StoreError::Corrupt(secret.into()), 500, "internal"),
+            (StoreError::Other(secret.into()), 500, "internal"),
+            (StoreError::Invalid(secret.into()), 422, "invalid_value"),
+            (StoreError::NotFound, 404, "not_found"),
+        ];
+        for (store, status, code) in table {
+            let what = format!("{store:?}");
+            let (got_status, body) = answer(&AdminError::from(store));
+            assert_eq!(got_status.as_u16(), status, "{what}");
+            assert_eq!(body["error"], code, "{what}");
+            let text = body.to_string();
+            for word in ["UNIQUE", "hunter2", "10.0.0.7", "users.email"] {
+                assert!(!text.contains(word), "{what} leaked {word}: {text}");
+            }
+        }
     }
 }

@@ -4,8 +4,11 @@
 //! the `idp-admin` CLI (bootstrap and scripting).
 //!
 //! Callers present access tokens the platform itself issued from the
-//! built-in `system` tenant ([`auth`]); permissions are types ([`scope`]);
-//! every change and its audit row share one transaction ([`store`]).
+//! built-in `system` tenant ([`auth`]); permissions are types ([`scope`]).
+//! [`handlers`] speak HTTP: they turn requests into domain inputs and call
+//! [`ops`], which speak the domain and write every change, its audit row
+//! and its announcement through one helper; [`errors`] maps their errors
+//! to HTTP in one place.
 
 pub mod app;
 pub mod auth;
@@ -17,9 +20,10 @@ pub mod errors;
 pub mod etag;
 pub mod handlers;
 pub mod openapi;
+pub mod ops;
 pub mod page;
+pub mod patch;
 pub mod respond;
 pub mod routes;
 pub mod scope;
 pub mod state;
-pub mod store;

@@ -1,4 +1,4 @@
-//! Permission checks as types. Admin store functions take a [`TenantScope`]
+//! Permission checks as types. Admin operations take a [`TenantScope`]
 //! (or a [`SystemScope`]), and the only way to get one is a successful check
 //! here, so a handler cannot forget it.
 
@@ -36,7 +36,6 @@ impl TenantScope {
         resource_type: &str,
         resource_id: &str,
         detail: serde_json::Value,
-        at: i64,
     ) -> AuditRecord {
         record(
             &self.actor,
@@ -45,7 +44,6 @@ impl TenantScope {
             resource_type,
             resource_id,
             detail,
-            at,
         )
     }
 }
@@ -72,7 +70,6 @@ impl SystemScope {
         resource_type: &str,
         resource_id: &str,
         detail: serde_json::Value,
-        at: i64,
     ) -> AuditRecord {
         record(
             &self.actor,
@@ -81,7 +78,6 @@ impl SystemScope {
             resource_type,
             resource_id,
             detail,
-            at,
         )
     }
 
@@ -101,7 +97,6 @@ fn record(
     resource_type: &str,
     resource_id: &str,
     detail: serde_json::Value,
-    at: i64,
 ) -> AuditRecord {
     AuditRecord {
         id: 0,
@@ -111,7 +106,8 @@ fn record(
         resource_type: resource_type.to_owned(),
         resource_id: resource_id.to_owned(),
         detail: detail.to_string(),
-        at,
+        // The change that writes the row sets its time.
+        at: 0,
     }
 }
 

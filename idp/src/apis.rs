@@ -1,11 +1,11 @@
 //! Operations on APIs (resource servers) that both binaries use.
 
-use crate::changes;
 use crate::domain::api::{self, Api, ApiError, ApiScope};
 use crate::ids::TenantId;
 use crate::platform::Platform;
 use crate::store::StoreError;
-use crate::store::queries::{apis, tenants};
+use crate::store::queries::apis;
+use crate::writes::{Audit, Reach};
 
 /// Why an API operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -39,27 +39,27 @@ pub async fn create(
     scopes: Vec<ApiScope>,
     is_default: bool,
 ) -> Result<Api, ApiOpError> {
-    create_then(
+    create_audited(
         platform,
         tenant,
         identifier,
         name,
         scopes,
         is_default,
-        crate::store::nothing(),
+        Audit::none(),
     )
     .await
 }
 
-/// [`create`], running `then` in the same transaction.
-pub async fn create_then(
+/// [`create`], with the audit row of an admin change.
+pub async fn create_audited(
     platform: &Platform,
     tenant: TenantId,
     identifier: &str,
     name: &str,
     scopes: Vec<ApiScope>,
     is_default: bool,
-    then: crate::store::Then<Api>,
+    audit: Audit<Api>,
 ) -> Result<Api, ApiOpError> {
     api::validate(identifier, &scopes)?;
     let created = Api {
@@ -69,18 +69,12 @@ pub async fn create_then(
         scopes,
         is_default,
     };
-    let row = created.clone();
-    let now = platform.clock.now_secs();
     platform
-        .db
-        .transaction(move |conn| {
-            apis::insert(conn, tenant, &row, now)?;
-            tenants::touch(conn, tenant, now)?;
-            then(conn, &row)
+        .change(Reach::Tenant(tenant), audit, move |conn, now| {
+            apis::insert(conn, tenant, &created, now)?;
+            Ok(created)
         })
-        .await?;
-    changes::announce(platform, tenant).await;
-    Ok(created)
+        .await
 }
 
 /// Shorthand for tests and the demo: scopes from `(name, description)` pairs.

@@ -1,15 +1,15 @@
-//! Operations on clients that both binaries use. Each change bumps the
-//! tenant's revision in its transaction, so every server process drops its
-//! cached copy (see [`crate::changes`]).
+//! Operations on clients that both binaries use. Each change goes through
+//! [`Platform::change`]: it bumps the tenant's revision in its transaction,
+//! so every server process drops its cached copy (see [`crate::changes`]).
 
-use crate::changes;
 use crate::crypto::client_secret;
 use crate::domain::client::{Client, ClientError, NewClient};
 use crate::ids::{ClientId, TenantId};
 use crate::platform::Platform;
 use crate::secret::Secret;
-use crate::store::StoreError;
-use crate::store::queries::{clients, tenants};
+use crate::store::queries::clients;
+use crate::store::{DbConnection, StoreError};
+use crate::writes::{Audit, Reach};
 
 /// Why a client operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +23,9 @@ pub enum ClientOpError {
     /// The client id is taken in this tenant.
     #[error("a client with this id exists")]
     Taken,
+    /// A public client has no secret to rotate.
+    #[error("public clients have no secret")]
+    Public,
     /// The database failed.
     #[error(transparent)]
     Store(StoreError),
@@ -64,35 +67,106 @@ pub async fn create_with_id(
     id: ClientId,
     new: NewClient,
 ) -> Result<CreatedClient, ClientOpError> {
-    create_then(platform, tenant, id, new, crate::store::nothing()).await
+    create_audited(platform, tenant, id, new, Audit::none()).await
 }
 
-/// [`create_with_id`], running `then` in the same transaction.
-pub async fn create_then(
+/// [`create_with_id`], with the audit row of an admin change.
+pub async fn create_audited(
     platform: &Platform,
     tenant: TenantId,
     id: ClientId,
     new: NewClient,
-    then: crate::store::Then<Client>,
+    audit: Audit<Client>,
 ) -> Result<CreatedClient, ClientOpError> {
-    new.validate()?;
-    let secret = new.is_confidential().then(client_secret::generate);
-    let digest = secret
-        .as_ref()
-        .map(|s| platform.secrets.digest(tenant, &id, s.expose()));
-    let now = platform.clock.now_secs();
+    let prepared = Prepared::new(platform, tenant, id, new)?;
+    let secret = prepared.secret.clone();
     let client = platform
-        .db
-        .transaction(move |conn| {
-            clients::insert(conn, tenant, &id, &new, digest, now)?;
-            tenants::touch(conn, tenant, now)?;
-            let client = clients::find(conn, tenant, &id)?.ok_or(StoreError::NotFound)?;
-            then(conn, &client)?;
-            Ok(client)
+        .change(Reach::Tenant(tenant), audit, move |conn, now| {
+            Ok::<_, ClientOpError>(prepared.insert(conn, now)?)
         })
         .await?;
-    changes::announce(platform, tenant).await;
     Ok(CreatedClient { client, secret })
+}
+
+/// A checked registration with its generated secret, ready to be inserted
+/// inside a caller's [`Platform::change`] (bootstrap adds its admin right
+/// in the same transaction).
+#[derive(Debug)]
+pub struct Prepared {
+    tenant: TenantId,
+    id: ClientId,
+    new: NewClient,
+    digest: Option<Vec<u8>>,
+    /// The generated secret, shown once.
+    pub secret: Option<Secret<String>>,
+}
+
+impl Prepared {
+    /// Checks `new` and generates its secret (if confidential).
+    pub fn new(
+        platform: &Platform,
+        tenant: TenantId,
+        id: ClientId,
+        new: NewClient,
+    ) -> Result<Self, ClientOpError> {
+        new.validate()?;
+        let secret = new.is_confidential().then(client_secret::generate);
+        let digest = secret
+            .as_ref()
+            .map(|s| platform.secrets.digest(tenant, &id, s.expose()));
+        Ok(Self {
+            tenant,
+            id,
+            new,
+            digest,
+            secret,
+        })
+    }
+
+    /// Inserts it; `Conflict` if the id is taken.
+    pub fn insert(self, conn: &mut DbConnection, now: i64) -> Result<Client, StoreError> {
+        let Self {
+            tenant,
+            id,
+            new,
+            digest,
+            ..
+        } = self;
+        clients::insert(conn, tenant, &id, &new, digest, now)?;
+        clients::find(conn, tenant, &id)?.ok_or(StoreError::NotFound)
+    }
+}
+
+/// Changes the client `id` to what `edit` makes of it (name, enabled,
+/// settings), under the registration rules. The row is locked before it is
+/// read, so of concurrent edits each sees the one before it. An `Err` from
+/// `edit` changes nothing.
+pub async fn update<E, F>(
+    platform: &Platform,
+    tenant: TenantId,
+    id: &ClientId,
+    audit: Audit<Client>,
+    edit: F,
+) -> Result<Client, E>
+where
+    F: FnOnce(&Client) -> Result<Client, E> + Send + 'static,
+    E: From<ClientOpError> + From<StoreError> + Send + 'static,
+{
+    let id = id.clone();
+    platform
+        .change(Reach::Tenant(tenant), audit, move |conn, now| {
+            if !clients::lock(conn, tenant, &id)? {
+                return Err(ClientOpError::NotFound.into());
+            }
+            let current = clients::find(conn, tenant, &id)?.ok_or(ClientOpError::NotFound)?;
+            let next = edit(&current)?;
+            next.registration()
+                .validate()
+                .map_err(ClientOpError::from)?;
+            clients::update(conn, tenant, &next, now)?;
+            Ok(next)
+        })
+        .await
 }
 
 /// The client `id` of `tenant`.
@@ -116,16 +190,11 @@ pub async fn set_enabled(
     enabled: bool,
 ) -> Result<(), ClientOpError> {
     let id = id.clone();
-    let now = platform.clock.now_secs();
     platform
-        .db
-        .transaction(move |conn| {
-            clients::set_enabled(conn, tenant, &id, enabled, now)?;
-            tenants::touch(conn, tenant, now)
+        .change(Reach::Tenant(tenant), Audit::none(), move |conn, now| {
+            Ok(clients::set_enabled(conn, tenant, &id, enabled, now)?)
         })
-        .await?;
-    changes::announce(platform, tenant).await;
-    Ok(())
+        .await
 }
 
 /// Issues a new secret for a confidential client. The old secret keeps
@@ -136,16 +205,16 @@ pub async fn rotate_secret(
     id: &ClientId,
     overlap_secs: i64,
 ) -> Result<Secret<String>, ClientOpError> {
-    rotate_secret_then(platform, tenant, id, overlap_secs, crate::store::nothing()).await
+    rotate_secret_audited(platform, tenant, id, overlap_secs, Audit::none()).await
 }
 
-/// [`rotate_secret`], running `then` in the same transaction.
-pub async fn rotate_secret_then(
+/// [`rotate_secret`], with the audit row of an admin change.
+pub async fn rotate_secret_audited(
     platform: &Platform,
     tenant: TenantId,
     id: &ClientId,
     overlap_secs: i64,
-    then: crate::store::Then<Client>,
+    audit: Audit<Client>,
 ) -> Result<Secret<String>, ClientOpError> {
     let secret = client_secret::generate();
     let digest = platform.secrets.digest(tenant, id, secret.expose());
@@ -153,17 +222,14 @@ pub async fn rotate_secret_then(
     let previous_until = (overlap_secs > 0).then(|| now + overlap_secs);
     let id = id.clone();
     platform
-        .db
-        .transaction(move |conn| {
-            let client = clients::find(conn, tenant, &id)?.ok_or(StoreError::NotFound)?;
+        .change(Reach::Tenant(tenant), audit, move |conn, _| {
+            let client = clients::find(conn, tenant, &id)?.ok_or(ClientOpError::NotFound)?;
             if !client.confidential {
-                return Err(StoreError::Conflict("public clients have no secret".into()));
+                return Err(ClientOpError::Public);
             }
             clients::rotate_secret(conn, tenant, &id, digest, previous_until, now)?;
-            tenants::touch(conn, tenant, now)?;
-            then(conn, &client)
+            Ok(client)
         })
         .await?;
-    changes::announce(platform, tenant).await;
     Ok(secret)
 }

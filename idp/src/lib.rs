@@ -15,6 +15,8 @@
 //! - [`platform`]: the assembled backends a process runs on.
 //! - [`tenants`], [`clients`], [`apis`], [`tokens`], [`users`], [`consents`], [`grants`]: operations both binaries
 //!   use; each change is written with its change-counter bump and announced.
+//! - [`writes`]: the one path a change takes (its audit row, the tenant's
+//!   revision bump, the announcement), so no writer can forget a step.
 
 pub mod apis;
 pub mod changes;
@@ -36,3 +38,4 @@ pub mod store;
 pub mod tenants;
 pub mod tokens;
 pub mod users;
+pub mod writes;

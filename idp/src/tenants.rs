@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::changes;
 use crate::crypto::keys::{GeneratedKey, KeyError, KeyRing, SigningAlg};
 use crate::domain::api::Api;
 use crate::domain::policy::{PolicyError, TenantPolicy};
@@ -14,6 +13,7 @@ use crate::ids::{TenantId, TenantSlug};
 use crate::platform::Platform;
 use crate::store::StoreError;
 use crate::store::queries::{apis, clients, signing_keys, tenants, tokens, watermarks};
+use crate::writes::{Audit, Reach};
 
 /// Why a tenant operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -47,14 +47,14 @@ impl From<StoreError> for TenantError {
 
 /// Creates a tenant with one RS256 and one ES256 signing key, active at once.
 pub async fn create(platform: &Platform, new: NewTenant) -> Result<Tenant, TenantError> {
-    create_then(platform, new, crate::store::nothing()).await
+    create_audited(platform, new, Audit::none()).await
 }
 
-/// [`create`], running `then` in the same transaction.
-pub async fn create_then(
+/// [`create`], with the audit row of an admin change.
+pub async fn create_audited(
     platform: &Platform,
     new: NewTenant,
-    then: crate::store::Then<Tenant>,
+    audit: Audit<Tenant>,
 ) -> Result<Tenant, TenantError> {
     new.policy.validate()?;
     // RSA generation takes tens of milliseconds: keep it off the async threads.
@@ -66,21 +66,17 @@ pub async fn create_then(
     })
     .await
     .map_err(|e| StoreError::Other(e.to_string()))??;
-    let now = platform.clock.now_secs();
     let sealer = platform.sealer.clone();
-    let tenant = platform
-        .db
-        .transaction(move |conn| {
-            let tenant = tenants::insert(conn, &new, now)?;
+    let id = TenantId::generate();
+    platform
+        .change(Reach::Tenant(id), audit, move |conn, now| {
+            let tenant = tenants::insert(conn, id, &new, now)?;
             for key in &keys {
                 signing_keys::insert(conn, tenant.id, &sealer, key, now, now)?;
             }
-            then(conn, &tenant)?;
             Ok(tenant)
         })
-        .await?;
-    changes::announce(platform, tenant.id).await;
-    Ok(tenant)
+        .await
 }
 
 /// The tenant with `new.slug`, created if absent. Safe when several
@@ -169,13 +165,11 @@ pub async fn update_policy(
     policy: TenantPolicy,
 ) -> Result<(), TenantError> {
     policy.validate()?;
-    let now = platform.clock.now_secs();
     platform
-        .db
-        .transaction(move |conn| tenants::update_policy(conn, id, &policy, now))
-        .await?;
-    changes::announce(platform, id).await;
-    Ok(())
+        .change(Reach::Tenant(id), Audit::none(), move |conn, now| {
+            Ok(tenants::update_policy(conn, id, &policy, now)?)
+        })
+        .await
 }
 
 /// Enables or disables the tenant; a disabled tenant's endpoints answer 404.
@@ -184,11 +178,9 @@ pub async fn set_enabled(
     id: TenantId,
     enabled: bool,
 ) -> Result<(), TenantError> {
-    let now = platform.clock.now_secs();
     platform
-        .db
-        .transaction(move |conn| tenants::set_enabled(conn, id, enabled, now))
-        .await?;
-    changes::announce(platform, id).await;
-    Ok(())
+        .change(Reach::Tenant(id), Audit::none(), move |conn, now| {
+            Ok(tenants::set_enabled(conn, id, enabled, now)?)
+        })
+        .await
 }

@@ -7,6 +7,7 @@ use crate::platform::Platform;
 use crate::store::StoreError;
 use crate::store::models::user::UserRow;
 use crate::store::queries::users;
+use crate::writes::{Audit, Reach};
 
 /// Why a user operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -61,15 +62,16 @@ pub async fn create(
     tenant: TenantId,
     new: NewUser,
 ) -> Result<User, UserOpError> {
-    create_then(platform, tenant, new, crate::store::nothing()).await
+    create_audited(platform, tenant, new, Audit::none()).await
 }
 
-/// [`create`], running `then` in the same transaction.
-pub async fn create_then(
+/// [`create`], with the audit row of an admin change. Users are read fresh
+/// on every sign-in, so nothing cached needs to drop.
+pub async fn create_audited(
     platform: &Platform,
     tenant: TenantId,
     new: NewUser,
-    then: crate::store::Then<User>,
+    audit: Audit<User>,
 ) -> Result<User, UserOpError> {
     let new = new.validate()?;
     let passwords = platform.passwords.clone();
@@ -108,14 +110,11 @@ pub async fn create_then(
         locked_until: None,
     };
     platform
-        .db
-        .transaction(move |conn| {
+        .change(Reach::Stored, audit, move |conn, _| {
             users::insert(conn, &row)?;
-            then(conn, &user)?;
             Ok(user)
         })
         .await
-        .map_err(UserOpError::from)
 }
 
 /// The user `id` of `tenant`.

@@ -135,6 +135,27 @@ impl Client {
     pub fn may_use(&self, grant: GrantType, policy: &TenantPolicy) -> bool {
         self.settings.grant_types.contains(&grant) && policy.allows(grant)
     }
+
+    /// The registration this client answers to: an edited client must still
+    /// pass [`NewClient::validate`].
+    pub fn registration(&self) -> NewClient {
+        let s = &self.settings;
+        NewClient {
+            name: self.name.clone(),
+            auth_method: self.auth_method,
+            redirect_uris: s.redirect_uris.clone(),
+            grant_types: s.grant_types.clone(),
+            scopes: s.scopes.clone(),
+            apis: s.apis.clone(),
+            token_format: s.token_format,
+            access_token_ttl_secs: s.access_token_ttl_secs,
+            access_token_alg: s.access_token_alg,
+            first_party: s.first_party,
+            id_token_alg: s.id_token_alg,
+            post_logout_redirect_uris: s.post_logout_redirect_uris.clone(),
+            web_origins: s.web_origins.clone(),
+        }
+    }
 }
 
 /// What a new client is made from; the id and secret are generated.

@@ -14,15 +14,6 @@ pub mod subkey_upgrade;
 pub use backend::DbConnection;
 pub use conn::Db;
 
-/// Work an operation's caller adds to the operation's own transaction (the
-/// admin service writes its audit row this way), given what was written.
-pub type Then<T> = Box<dyn FnOnce(&mut DbConnection, &T) -> Result<(), StoreError> + Send>;
-
-/// A [`Then`] that adds nothing.
-pub fn nothing<T>() -> Then<T> {
-    Box::new(|_, _| Ok(()))
-}
-
 /// What a database call can fail with. Classified once, in [`conn`].
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -9,7 +9,7 @@ use super::AdminGrantView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// A right to grant.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -44,6 +44,9 @@ pub async fn create_admin(
 ) -> Result<HttpResponse, AdminError> {
     let system = principal.system()?;
     let body = body.into_inner();
-    let grant = store::admins::grant(&state.platform, &system, &body.subject, &body.tenant).await?;
-    Ok(respond::json(StatusCode::CREATED, &grant))
+    let grant = ops::admins::grant(&state.platform, &system, &body.subject, &body.tenant).await?;
+    Ok(respond::json(
+        StatusCode::CREATED,
+        &AdminGrantView::from(grant),
+    ))
 }

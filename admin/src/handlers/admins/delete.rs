@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, web};
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Removes an admin right. The last system admin cannot be removed.
 ///
@@ -32,6 +32,6 @@ pub async fn delete_admin(
 ) -> Result<HttpResponse, AdminError> {
     let system = principal.system()?;
     let (subject, tenant) = path.into_inner();
-    store::admins::revoke(&state.platform, &system, &subject, &tenant).await?;
+    ops::admins::revoke(&state.platform, &system, &subject, &tenant).await?;
     Ok(respond::no_content())
 }

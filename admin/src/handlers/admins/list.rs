@@ -8,7 +8,7 @@ use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Lists admin rights by subject.
 ///
@@ -32,7 +32,12 @@ pub async fn list_admins(
 ) -> Result<HttpResponse, AdminError> {
     let system = principal.system()?;
     let limit = page.limit()?;
-    let grants = store::admins::list(&state.platform, &system, page.after()?, limit).await?;
+    let after = page.after()?.map(|a| match a.split_once('\n') {
+        Some((s, t)) => (s.to_owned(), t.to_owned()),
+        None => (a, String::new()),
+    });
+    let grants = ops::admins::list(&state.platform, &system, after, limit).await?;
+    let grants = grants.into_iter().map(AdminGrantView::from).collect();
     Ok(respond::json(
         StatusCode::OK,
         &Page::from_overfetch(grants, limit, |g: &AdminGrantView| {

@@ -6,6 +6,8 @@ pub mod delete;
 pub mod list;
 
 use serde::{Deserialize, Serialize};
+
+use crate::ops::admins::AdminGrant;
 use utoipa::ToSchema;
 
 /// One admin right.
@@ -17,4 +19,14 @@ pub struct AdminGrantView {
     pub tenant: String,
     /// Unix seconds.
     pub created_at: i64,
+}
+
+impl From<AdminGrant> for AdminGrantView {
+    fn from(grant: AdminGrant) -> Self {
+        Self {
+            subject: grant.subject,
+            tenant: grant.tenant,
+            created_at: grant.created_at,
+        }
+    }
 }

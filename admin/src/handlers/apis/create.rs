@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 use super::{ApiView, ScopeView};
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
+use crate::ops::apis::NewApi;
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// A new API.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -25,6 +26,17 @@ pub struct CreateApi {
     /// Make it the tenant's default API.
     #[serde(default)]
     pub is_default: bool,
+}
+
+impl From<CreateApi> for NewApi {
+    fn from(body: CreateApi) -> Self {
+        Self {
+            identifier: body.identifier,
+            name: body.name,
+            scopes: body.scopes.into_iter().map(Into::into).collect(),
+            is_default: body.is_default,
+        }
+    }
 }
 
 /// Registers an API.
@@ -51,6 +63,7 @@ pub async fn create_api(
     body: crate::body::Json<CreateApi>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
-    let api = store::apis::create(&state.platform, &scope, body.into_inner()).await?;
+    let new = NewApi::from(body.into_inner());
+    let api = ops::apis::create(&state.platform, &scope, new).await?;
     Ok(respond::object(StatusCode::CREATED, &ApiView::from(&api)))
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, web};
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Deletes an API: no new token names it; tokens already issued for it
 /// stay valid until they expire.
@@ -33,6 +33,6 @@ pub async fn delete_api(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    store::apis::delete(&state.platform, &scope, &id).await?;
+    ops::apis::delete(&state.platform, &scope, &id).await?;
     Ok(respond::no_content())
 }

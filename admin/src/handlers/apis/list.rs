@@ -8,7 +8,7 @@ use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Lists the tenant's APIs by identifier.
 ///
@@ -34,7 +34,7 @@ pub async fn list_apis(
     let scope = principal.scope_for(&state, &path).await?;
     let limit = page.limit()?;
     let after = page.after()?;
-    let mut apis = store::apis::list(&state.platform, &scope).await?;
+    let mut apis = ops::apis::list(&state.platform, &scope).await?;
     apis.sort_by(|a, b| a.identifier.cmp(&b.identifier));
     let views: Vec<ApiView> = apis
         .iter()

@@ -56,3 +56,12 @@ impl From<&Api> for ApiView {
         }
     }
 }
+
+impl From<ScopeView> for ApiScope {
+    fn from(view: ScopeView) -> Self {
+        Self {
+            name: view.name,
+            description: view.description,
+        }
+    }
+}

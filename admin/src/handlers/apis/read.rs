@@ -7,7 +7,7 @@ use super::ApiView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Reads an API.
 ///
@@ -33,6 +33,6 @@ pub async fn read_api(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    let api = store::apis::find(&state.platform, &scope, &id).await?;
+    let api = ops::apis::find(&state.platform, &scope, &id).await?;
     Ok(respond::object(StatusCode::OK, &ApiView::from(&api)))
 }

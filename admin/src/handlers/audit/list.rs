@@ -9,7 +9,7 @@ use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 fn filter(query: &AuditQuery, tenant_id: Option<String>) -> Result<(AuditFilter, i64), AdminError> {
     let page = PageQuery {
@@ -66,7 +66,7 @@ pub async fn list_tenant_audit(
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let (filter, limit) = filter(&query, Some(scope.tenant().id.to_string()))?;
-    let rows = store::audit::list(&state.platform, filter, limit).await?;
+    let rows = ops::audit::list(&state.platform, filter, limit).await?;
     Ok(page(rows, limit))
 }
 
@@ -92,6 +92,6 @@ pub async fn list_audit(
 ) -> Result<HttpResponse, AdminError> {
     principal.system()?;
     let (filter, limit) = filter(&query, None)?;
-    let rows = store::audit::list(&state.platform, filter, limit).await?;
+    let rows = ops::audit::list(&state.platform, filter, limit).await?;
     Ok(page(rows, limit))
 }

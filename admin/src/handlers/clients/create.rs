@@ -2,14 +2,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
+use idp::domain::client::{AuthMethod, NewClient, TokenFormat};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 use super::ClientView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, patch, respond};
 
 /// A new client. Omitted settings take their defaults.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -56,6 +58,45 @@ pub struct CreatedClient {
     pub client_secret: Option<String>,
 }
 
+impl TryFrom<CreateClient> for NewClient {
+    type Error = AdminError;
+
+    /// The names of the methods and formats, and the registration rules.
+    fn try_from(body: CreateClient) -> Result<Self, AdminError> {
+        let auth_method = match body.token_endpoint_auth_method.as_deref() {
+            None => AuthMethod::ClientSecretBasic,
+            Some(name) => AuthMethod::parse(name).ok_or_else(|| {
+                AdminError::Invalid(
+                    "token_endpoint_auth_method is client_secret_basic, client_secret_post or none"
+                        .into(),
+                )
+            })?,
+        };
+        let token_format = match body.token_format.as_deref() {
+            None => TokenFormat::Jwt,
+            Some(name) => TokenFormat::parse(name)
+                .ok_or_else(|| AdminError::Invalid("token_format is jwt or opaque".into()))?,
+        };
+        let new = Self {
+            name: body.name,
+            auth_method,
+            redirect_uris: body.redirect_uris,
+            grant_types: patch::decode(json!(body.grant_types), "grant_types")?,
+            scopes: body.scopes,
+            apis: body.apis,
+            token_format,
+            access_token_ttl_secs: body.access_token_ttl_secs,
+            access_token_alg: None,
+            first_party: body.first_party,
+            id_token_alg: None,
+            post_logout_redirect_uris: body.post_logout_redirect_uris,
+            web_origins: body.web_origins,
+        };
+        new.validate().map_err(AdminError::invalid)?;
+        Ok(new)
+    }
+}
+
 /// Registers a client; the secret is generated (256 bits) and stored only as a digest.
 ///
 /// Requires: system admin, or tenant admin of this tenant.
@@ -80,7 +121,7 @@ pub async fn create_client(
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let (client, secret) =
-        store::clients::create(&state.platform, &scope, body.into_inner()).await?;
+        ops::clients::create(&state.platform, &scope, body.into_inner().try_into()?).await?;
     Ok(respond::json(
         StatusCode::CREATED,
         &CreatedClient {

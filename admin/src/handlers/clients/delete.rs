@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, web};
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Deletes a client with its consents; its access and refresh tokens stop
 /// working on every server process within a second.
@@ -32,6 +32,6 @@ pub async fn delete_client(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, client_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    store::clients::delete(&state.platform, &scope, &client_id).await?;
+    ops::clients::delete(&state.platform, &scope, &client_id).await?;
     Ok(respond::no_content())
 }

@@ -8,7 +8,7 @@ use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Lists the tenant's clients by id.
 ///
@@ -33,7 +33,7 @@ pub async fn list_clients(
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
     let limit = page.limit()?;
-    let clients = store::clients::list(&state.platform, &scope, page.after()?, limit).await?;
+    let clients = ops::clients::list(&state.platform, &scope, page.after()?, limit).await?;
     let views = clients.iter().map(ClientView::from).collect();
     Ok(respond::json(
         StatusCode::OK,

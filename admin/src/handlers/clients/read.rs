@@ -7,7 +7,7 @@ use super::ClientView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Reads a client (never its secret).
 ///
@@ -33,6 +33,6 @@ pub async fn read_client(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, client_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    let client = store::clients::find(&state.platform, &scope, &client_id).await?;
+    let client = ops::clients::find(&state.platform, &scope, &client_id).await?;
     Ok(respond::object(StatusCode::OK, &ClientView::from(&client)))
 }

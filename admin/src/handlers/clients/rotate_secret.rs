@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// How to rotate.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -64,8 +64,7 @@ pub async fn rotate_client_secret(
             "overlap_secs must be 0 to 604800".into(),
         ));
     }
-    let secret =
-        store::clients::rotate_secret(&state.platform, &scope, &client_id, overlap).await?;
+    let secret = ops::clients::rotate_secret(&state.platform, &scope, &client_id, overlap).await?;
     let now = state.platform.clock.now_secs();
     Ok(respond::json(
         StatusCode::OK,

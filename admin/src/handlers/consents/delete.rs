@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, web};
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Revokes a user's consent to a client; the refresh and access tokens of
 /// the grants it allowed die with it, and the next sign-in asks again.
@@ -33,6 +33,6 @@ pub async fn delete_consent(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, user_id, client_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    store::consents::revoke(&state.platform, &scope, &user_id, &client_id).await?;
+    ops::consents::revoke(&state.platform, &scope, &user_id, &client_id).await?;
     Ok(respond::no_content())
 }

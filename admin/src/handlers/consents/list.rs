@@ -2,13 +2,14 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
+use idp::store::queries::consents::ConsentFilter;
 
 use super::{ConsentQuery, ConsentView};
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Lists consents, per user or per client.
 ///
@@ -37,10 +38,19 @@ pub async fn list_consents(
         cursor: query.cursor.clone(),
     };
     let limit = page.limit()?;
-    let rows = store::consents::list(&state.platform, &scope, &query, page.after()?, limit).await?;
+    let filter = ConsentFilter {
+        user_id: query.user_id.clone(),
+        client_id: query.client_id.clone(),
+        after: page.after()?.map(|a| match a.split_once('\n') {
+            Some((u, c)) => (u.to_owned(), c.to_owned()),
+            None => (a, String::new()),
+        }),
+    };
+    let rows = ops::consents::list(&state.platform, &scope, filter, limit).await?;
+    let views = rows.into_iter().map(ConsentView::from).collect();
     Ok(respond::json(
         StatusCode::OK,
-        &Page::from_overfetch(rows, limit, |c: &ConsentView| {
+        &Page::from_overfetch(views, limit, |c: &ConsentView| {
             format!("{}\n{}", c.user_id, c.client_id)
         }),
     ))

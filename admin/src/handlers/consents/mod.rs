@@ -4,6 +4,7 @@
 pub mod delete;
 pub mod list;
 
+use idp::store::queries::consents::ConsentRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,6 +21,18 @@ pub struct ConsentView {
     pub created_at: i64,
     /// Unix seconds of the last change.
     pub updated_at: i64,
+}
+
+impl From<ConsentRow> for ConsentView {
+    fn from(row: ConsentRow) -> Self {
+        Self {
+            user_id: row.user_id,
+            client_id: row.client_id,
+            scopes: row.scopes,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
 }
 
 /// Filters and paging of a consent list.

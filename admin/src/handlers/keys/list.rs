@@ -8,7 +8,7 @@ use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Lists the tenant's signing keys, oldest first, without private material.
 ///
@@ -31,7 +31,7 @@ pub async fn list_keys(
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
-    let rows = store::keys::list(&state.platform, &scope).await?;
+    let rows = ops::keys::list(&state.platform, &scope).await?;
     Ok(respond::json(
         StatusCode::OK,
         &Page::of_all(rows.iter().map(KeyView::from).collect(), &page)?,

@@ -10,7 +10,7 @@ use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::Page;
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Which keys to rotate.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -53,7 +53,7 @@ pub async fn rotate_keys(
                 .ok_or_else(|| AdminError::Invalid("alg is RS256 or ES256".into()))?,
         ],
     };
-    let rows = store::keys::rotate(&state.platform, &scope, algs).await?;
+    let rows = ops::keys::rotate(&state.platform, &scope, algs).await?;
     Ok(respond::json(
         StatusCode::OK,
         &Page {

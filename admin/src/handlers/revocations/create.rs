@@ -7,9 +7,9 @@ use utoipa::ToSchema;
 
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
+use crate::ops::revocations::Target;
 use crate::state::AdminState;
-use crate::store::revocations::Target;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// What to revoke: exactly one of the fields. (The body may hold a token:
 /// never logged.)
@@ -76,20 +76,15 @@ pub async fn create_revocation(
         ));
     }
     if let Some(token) = body.token {
-        use crate::store::revocations::TokenKind;
-        let kind = store::revocations::revoke_token(&state.platform, &scope, &token)
+        let kind = ops::revocations::revoke_token(&state.platform, &scope, &token)
             .await?
             .ok_or(AdminError::NotFound("token of this tenant"))?;
         return Ok(respond::json(
             StatusCode::OK,
             &Revoked {
-                target: match kind {
-                    TokenKind::Jwt => "jwt",
-                    TokenKind::Opaque => "opaque",
-                    TokenKind::Refresh => "refresh",
-                },
+                target: kind.name(),
                 not_before: state.platform.clock.now_secs(),
-                refresh_families: usize::from(kind == TokenKind::Refresh),
+                refresh_families: usize::from(kind == ops::revocations::TokenKind::Refresh),
             },
         ));
     }
@@ -99,7 +94,7 @@ pub async fn create_revocation(
         _ => Target::Tenant,
     };
     let (not_before, refresh_families) =
-        store::revocations::revoke(&state.platform, &scope, target.clone()).await?;
+        ops::revocations::revoke(&state.platform, &scope, target.clone()).await?;
     let target = match target {
         Target::User(_) => "user",
         Target::Client(_) => "client",

@@ -9,7 +9,7 @@ use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Lists every scope of the tenant: built-in OpenID Connect scopes with
 /// their claims, then each API's scopes.
@@ -42,7 +42,7 @@ pub async fn list_scopes(
             defined_by: "openid".to_owned(),
         })
         .collect();
-    let mut apis = store::apis::list(&state.platform, &scope).await?;
+    let mut apis = ops::apis::list(&state.platform, &scope).await?;
     apis.sort_by(|a, b| a.identifier.cmp(&b.identifier));
     for api in apis {
         items.extend(api.scopes.iter().map(|s| ScopeInfo {

@@ -2,6 +2,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
+use idp::domain::policy::TenantPolicy;
+use idp::domain::tenant::NewTenant;
+use idp::ids::TenantSlug;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -9,7 +12,7 @@ use super::TenantView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, patch, respond};
 
 /// A new tenant.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -22,6 +25,24 @@ pub struct CreateTenant {
     /// Policy values to change from the defaults.
     #[schema(value_type = Option<Object>)]
     pub policy: Option<serde_json::Value>,
+}
+
+impl TryFrom<CreateTenant> for NewTenant {
+    type Error = AdminError;
+
+    /// The slug's rule, and the policy's fields over the defaults.
+    fn try_from(body: CreateTenant) -> Result<Self, AdminError> {
+        let slug = TenantSlug::parse(&body.slug).map_err(AdminError::invalid)?;
+        let policy = match body.policy {
+            Some(patch) => patch::merge(&TenantPolicy::default(), patch)?,
+            None => TenantPolicy::default(),
+        };
+        Ok(Self {
+            slug,
+            display_name: body.display_name,
+            policy,
+        })
+    }
 }
 
 /// Creates a tenant with fresh RS256 and ES256 signing keys.
@@ -45,7 +66,8 @@ pub async fn create_tenant(
     body: crate::body::Json<CreateTenant>,
 ) -> Result<HttpResponse, AdminError> {
     let system = principal.system()?;
-    let tenant = store::tenants::create(&state.platform, &system, body.into_inner()).await?;
+    let tenant =
+        ops::tenants::create(&state.platform, &system, body.into_inner().try_into()?).await?;
     Ok(respond::object(
         StatusCode::CREATED,
         &TenantView::new(&tenant, &state.platform.config.http.public_url),

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, web};
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Deactivates a tenant: every endpoint of it answers 404 and its tokens
 /// stop being active, on every server process within a second. Its data is
@@ -31,6 +31,6 @@ pub async fn delete_tenant(
 ) -> Result<HttpResponse, AdminError> {
     let system = principal.system()?;
     let scope = principal.scope_for(&state, &path).await?;
-    store::tenants::deactivate(&state.platform, &system, &scope).await?;
+    ops::tenants::deactivate(&state.platform, &system, &scope).await?;
     Ok(respond::no_content())
 }

@@ -8,7 +8,7 @@ use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::page::{Page, PageQuery};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Lists tenants by slug: every tenant for a system admin, the caller's own
 /// for a tenant admin.
@@ -31,7 +31,7 @@ pub async fn list_tenants(
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AdminError> {
     let limit = page.limit()?;
-    let tenants = store::tenants::list(&state.platform, &principal, page.after()?, limit).await?;
+    let tenants = ops::tenants::list(&state.platform, &principal, page.after()?, limit).await?;
     let public_url = &state.platform.config.http.public_url;
     let views = tenants
         .iter()

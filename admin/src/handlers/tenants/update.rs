@@ -2,15 +2,18 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
+use idp::domain::tenant::Tenant;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::TenantView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
-use crate::etag::IfMatch;
+use crate::etag::{self, IfMatch};
+use crate::ops::Edit;
+use crate::patch::merge;
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Fields to change; absent fields stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -24,6 +27,36 @@ pub struct UpdateTenant {
     pub policy: Option<serde_json::Value>,
     /// `false` deactivates the tenant, `true` reactivates it (system admins only).
     pub enabled: Option<bool>,
+}
+
+impl UpdateTenant {
+    /// The edit it asks for, made only if `if_match` names the current
+    /// version (of the view served under `public_url`).
+    fn into_edit(self, if_match: IfMatch, public_url: String) -> Edit<Tenant, AdminError> {
+        let fields = [
+            ("display_name", self.display_name.is_some()),
+            ("policy", self.policy.is_some()),
+            ("enabled", self.enabled.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, set)| *set)
+        .map(|(name, _)| name.to_owned())
+        .collect();
+        Edit::new(fields, move |current: &Tenant| {
+            if_match.check(&etag::of(&TenantView::new(current, &public_url)))?;
+            let mut next = current.clone();
+            if let Some(patch) = self.policy {
+                next.policy = merge(&current.policy, patch)?;
+            }
+            if let Some(name) = self.display_name {
+                next.display_name = name;
+            }
+            if let Some(enabled) = self.enabled {
+                next.enabled = enabled;
+            }
+            Ok(next)
+        })
+    }
 }
 
 /// Updates a tenant's name, policy or state.
@@ -57,13 +90,13 @@ pub async fn update_tenant(
     if body.enabled.is_some() {
         principal.system()?;
     }
-    let tenant = store::tenants::update(
-        &state.platform,
-        &scope,
-        IfMatch::from_request(&req),
-        body.into_inner(),
-    )
-    .await?;
+    let body = body.into_inner();
+    if let Some(name) = &body.display_name {
+        ops::tenants::check_name(name)?;
+    }
+    let public_url = state.platform.config.http.public_url.clone();
+    let edit = body.into_edit(IfMatch::from_request(&req), public_url);
+    let tenant = ops::tenants::update(&state.platform, &scope, edit).await?;
     Ok(respond::object(
         StatusCode::OK,
         &TenantView::new(&tenant, &state.platform.config.http.public_url),

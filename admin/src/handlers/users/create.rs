@@ -2,6 +2,8 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
+use idp::domain::user::NewUser;
+use idp::secret::Secret;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -9,7 +11,7 @@ use super::UserView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// A new user: a username or an email address at least.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -27,6 +29,18 @@ pub struct CreateUser {
     /// Profile claims.
     #[schema(value_type = Option<Object>)]
     pub profile: Option<idp::domain::user::Profile>,
+}
+
+impl From<CreateUser> for NewUser {
+    fn from(body: CreateUser) -> Self {
+        Self {
+            username: body.username,
+            email: body.email,
+            email_verified: body.email_verified,
+            password: body.password.map(Secret::new),
+            profile: body.profile.unwrap_or_default(),
+        }
+    }
 }
 
 /// Registers a user.
@@ -53,6 +67,6 @@ pub async fn create_user(
     body: crate::body::Json<CreateUser>,
 ) -> Result<HttpResponse, AdminError> {
     let scope = principal.scope_for(&state, &path).await?;
-    let user = store::users::create(&state.platform, &scope, body.into_inner()).await?;
+    let user = ops::users::create(&state.platform, &scope, body.into_inner().into()).await?;
     Ok(respond::object(StatusCode::CREATED, &UserView::from(&user)))
 }

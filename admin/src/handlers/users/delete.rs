@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, web};
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Deletes a user with their consents; their tokens and sessions die.
 ///
@@ -31,6 +31,6 @@ pub async fn delete_user(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, user_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    store::users::delete(&state.platform, &scope, &user_id).await?;
+    ops::users::delete(&state.platform, &scope, &user_id).await?;
     Ok(respond::no_content())
 }

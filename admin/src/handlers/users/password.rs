@@ -1,13 +1,14 @@
 //! `PUT /v1/tenants/{tenant}/users/{user_id}/password`.
 
 use actix_web::{HttpResponse, put, web};
+use idp::secret::Secret;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// The new password.
 #[derive(Deserialize, ToSchema)]
@@ -50,11 +51,11 @@ pub async fn set_user_password(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, user_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    store::users::set_password(
+    ops::users::set_password(
         &state.platform,
         &scope,
         &user_id,
-        body.into_inner().password,
+        Secret::new(body.into_inner().password),
     )
     .await?;
     Ok(respond::no_content())

@@ -7,7 +7,7 @@ use super::UserView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Reads a user.
 ///
@@ -33,6 +33,6 @@ pub async fn read_user(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, user_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    let user = store::users::find(&state.platform, &scope, &user_id).await?;
+    let user = ops::users::find(&state.platform, &scope, &user_id).await?;
     Ok(respond::object(StatusCode::OK, &UserView::from(&user)))
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, post, web};
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Lifts a sign-in lock left by repeated failures.
 ///
@@ -31,6 +31,6 @@ pub async fn unlock_user(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, user_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    store::users::unlock(&state.platform, &scope, &user_id).await?;
+    ops::users::unlock(&state.platform, &scope, &user_id).await?;
     Ok(respond::no_content())
 }

@@ -2,15 +2,17 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
+use idp::domain::user::User;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::UserView;
 use crate::auth::AdminPrincipal;
 use crate::errors::{AdminError, ErrorBody};
-use crate::etag::IfMatch;
+use crate::etag::{self, IfMatch};
+use crate::ops::Edit;
 use crate::state::AdminState;
-use crate::{respond, store};
+use crate::{ops, respond};
 
 /// Fields to change; absent fields stay.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -26,6 +28,40 @@ pub struct UpdateUser {
     /// `false` disables the user: sign-in stops and every token and session
     /// of theirs dies on every server process within a second.
     pub enabled: Option<bool>,
+}
+
+impl UpdateUser {
+    /// The edit it asks for, made only if `if_match` names the current
+    /// version.
+    fn into_edit(self, if_match: IfMatch) -> Edit<User, AdminError> {
+        let fields = [
+            ("email", self.email.is_some()),
+            ("email_verified", self.email_verified.is_some()),
+            ("profile", self.profile.is_some()),
+            ("enabled", self.enabled.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, set)| *set)
+        .map(|(name, _)| name.to_owned())
+        .collect();
+        Edit::new(fields, move |current: &User| {
+            if_match.check(&etag::of(&UserView::from(current)))?;
+            let mut next = current.clone();
+            if let Some(email) = self.email {
+                next.email = Some(email);
+            }
+            if let Some(verified) = self.email_verified {
+                next.email_verified = verified;
+            }
+            if let Some(profile) = self.profile {
+                next.profile = profile;
+            }
+            if let Some(enabled) = self.enabled {
+                next.enabled = enabled;
+            }
+            Ok(next)
+        })
+    }
 }
 
 /// Updates a user.
@@ -59,13 +95,7 @@ pub async fn update_user(
 ) -> Result<HttpResponse, AdminError> {
     let (tenant, user_id) = path.into_inner();
     let scope = principal.scope_for(&state, &tenant).await?;
-    let user = store::users::update(
-        &state.platform,
-        &scope,
-        &user_id,
-        IfMatch::from_request(&req),
-        body.into_inner(),
-    )
-    .await?;
+    let edit = body.into_inner().into_edit(IfMatch::from_request(&req));
+    let user = ops::users::update(&state.platform, &scope, &user_id, edit).await?;
     Ok(respond::object(StatusCode::OK, &UserView::from(&user)))
 }

@@ -46,3 +46,57 @@ pub fn list(conn: &mut DbConnection, tenant: TenantId) -> Result<Vec<Api>, Store
         .map(Api::try_from)
         .collect()
 }
+
+/// Locks the API `id` of `tenant` for the transaction, then reads it.
+pub fn lock(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: &str,
+) -> Result<Option<Api>, StoreError> {
+    let locked = diesel::update(
+        dsl::apis
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::id.eq(id)),
+    )
+    .set(dsl::created_at.eq(dsl::created_at))
+    .execute(conn)?;
+    if locked == 0 {
+        return Ok(None);
+    }
+    Ok(list(conn, tenant)?.into_iter().find(|a| a.id == id))
+}
+
+/// Writes the API's name, scopes and default flag; a new default makes the
+/// tenant's other APIs stop being so.
+pub fn update(conn: &mut DbConnection, tenant: TenantId, api: &Api) -> Result<(), StoreError> {
+    if api.is_default {
+        diesel::update(dsl::apis.filter(dsl::tenant_id.eq(tenant.to_string())))
+            .set(dsl::is_default.eq(false))
+            .execute(conn)?;
+    }
+    let scopes =
+        serde_json::to_string(&api.scopes).map_err(|e| StoreError::Other(e.to_string()))?;
+    diesel::update(
+        dsl::apis
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::id.eq(&api.id)),
+    )
+    .set((
+        dsl::name.eq(&api.name),
+        dsl::scopes.eq(scopes),
+        dsl::is_default.eq(api.is_default),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes the API `id` of `tenant`.
+pub fn delete(conn: &mut DbConnection, tenant: TenantId, id: &str) -> Result<(), StoreError> {
+    diesel::delete(
+        dsl::apis
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::id.eq(id)),
+    )
+    .execute(conn)?;
+    Ok(())
+}

@@ -55,6 +55,81 @@ pub fn find(
         .transpose()
 }
 
+/// The clients of `tenant` by id after `after`; at most `limit`.
+pub fn list(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Client>, StoreError> {
+    let mut query = dsl::clients
+        .filter(dsl::tenant_id.eq(tenant.to_string()))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(dsl::client_id.gt(after.to_owned()));
+    }
+    query
+        .order(dsl::client_id.asc())
+        .limit(limit)
+        .select(ClientRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Client::try_from)
+        .collect()
+}
+
+/// Locks the client's row for the rest of the transaction (a concurrent
+/// change waits, then reads what this one wrote); `false` if there is none.
+pub fn lock(conn: &mut DbConnection, tenant: TenantId, id: &ClientId) -> Result<bool, StoreError> {
+    let locked = diesel::update(
+        dsl::clients
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::client_id.eq(id.as_str())),
+    )
+    .set(dsl::updated_at.eq(dsl::updated_at))
+    .execute(conn)?;
+    Ok(locked > 0)
+}
+
+/// Writes the editable fields of `client`: name, enabled, settings.
+pub fn update(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    client: &Client,
+    now: i64,
+) -> Result<(), StoreError> {
+    let settings =
+        serde_json::to_string(&client.settings).map_err(|e| StoreError::Other(e.to_string()))?;
+    diesel::update(
+        dsl::clients
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::client_id.eq(client.id.as_str())),
+    )
+    .set((
+        dsl::name.eq(&client.name),
+        dsl::enabled.eq(client.enabled),
+        dsl::settings.eq(settings),
+        dsl::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes the client; `false` if there was none.
+pub fn delete(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: &ClientId,
+) -> Result<bool, StoreError> {
+    let deleted = diesel::delete(
+        dsl::clients
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::client_id.eq(id.as_str())),
+    )
+    .execute(conn)?;
+    Ok(deleted > 0)
+}
+
 /// Enables or disables a client.
 pub fn set_enabled(
     conn: &mut DbConnection,

@@ -118,3 +118,53 @@ pub fn purge_expired(
     .execute(conn)?;
     Ok(())
 }
+
+/// Grants with a live token of `user` at `client`.
+pub fn grants_of_consent(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    user_id: &str,
+    client_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    Ok(dsl::refresh_tokens
+        .filter(dsl::tenant_id.eq(tenant.to_string()))
+        .filter(dsl::user_id.eq(user_id))
+        .filter(dsl::client_id.eq(client_id))
+        .filter(dsl::revoked.eq(false))
+        .select(dsl::grant_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Whose refresh tokens [`revoke_all`] revokes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner<'a> {
+    /// Every token of one user.
+    User(&'a str),
+    /// Every token issued to one client.
+    Client(&'a str),
+    /// Every token of the tenant.
+    Tenant,
+}
+
+/// Revokes every live token of `owner`; returns how many were live.
+pub fn revoke_all(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    owner: Owner<'_>,
+) -> Result<usize, StoreError> {
+    let live = dsl::refresh_tokens
+        .filter(dsl::tenant_id.eq(tenant.to_string()))
+        .filter(dsl::revoked.eq(false));
+    Ok(match owner {
+        Owner::User(id) => diesel::update(live.filter(dsl::user_id.eq(id)))
+            .set(dsl::revoked.eq(true))
+            .execute(conn)?,
+        Owner::Client(id) => diesel::update(live.filter(dsl::client_id.eq(id)))
+            .set(dsl::revoked.eq(true))
+            .execute(conn)?,
+        Owner::Tenant => diesel::update(live)
+            .set(dsl::revoked.eq(true))
+            .execute(conn)?,
+    })
+}

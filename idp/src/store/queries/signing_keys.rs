@@ -124,3 +124,22 @@ pub fn reseal_legacy(
     }
     Ok((resealed, foreign))
 }
+
+/// Sets when the tenant's current keys of `alg` (those not yet retiring)
+/// retire.
+pub fn retire_current(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    alg: SigningAlg,
+    retires_at: i64,
+) -> Result<(), StoreError> {
+    diesel::update(
+        dsl::signing_keys
+            .filter(dsl::tenant_id.eq(tenant.to_string()))
+            .filter(dsl::alg.eq(alg.as_str()))
+            .filter(dsl::retires_at.is_null()),
+    )
+    .set(dsl::retires_at.eq(Some(retires_at)))
+    .execute(conn)?;
+    Ok(())
+}

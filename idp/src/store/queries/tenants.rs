@@ -10,10 +10,14 @@ use crate::store::queries::changes;
 use crate::store::schema::tenants::dsl;
 use crate::store::{DbConnection, StoreError};
 
-/// Inserts a tenant with a fresh id; `Conflict` if the slug is taken.
-pub fn insert(conn: &mut DbConnection, new: &NewTenant, now: i64) -> Result<Tenant, StoreError> {
+/// Inserts a tenant with id `id`; `Conflict` if the slug is taken.
+pub fn insert(
+    conn: &mut DbConnection,
+    id: TenantId,
+    new: &NewTenant,
+    now: i64,
+) -> Result<Tenant, StoreError> {
     let revision = changes::bump(conn)?;
-    let id = TenantId::generate();
     let policy =
         serde_json::to_string(&new.policy).map_err(|e| StoreError::Other(e.to_string()))?;
     diesel::insert_into(dsl::tenants)
@@ -122,4 +126,67 @@ pub fn changed_since(conn: &mut DbConnection, since: i64) -> Result<Vec<TenantId
         .select(dsl::id)
         .load(conn)?;
     Ok(ids.iter().filter_map(|id| TenantId::parse(id)).collect())
+}
+
+/// Tenants by slug after `after`, only those in `only` when given; at most
+/// `limit`.
+pub fn list(
+    conn: &mut DbConnection,
+    only: Option<&[TenantId]>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Tenant>, StoreError> {
+    let mut query = dsl::tenants.into_boxed();
+    if let Some(ids) = only {
+        query = query.filter(dsl::id.eq_any(ids.iter().map(TenantId::to_string)));
+    }
+    if let Some(after) = after {
+        query = query.filter(dsl::slug.gt(after.to_owned()));
+    }
+    query
+        .order(dsl::slug.asc())
+        .limit(limit)
+        .select(TenantRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Tenant::try_from)
+        .collect()
+}
+
+/// Locks the tenant's row for the transaction, then reads it: a concurrent
+/// edit waits and then reads the new version.
+pub fn lock(conn: &mut DbConnection, id: TenantId) -> Result<Tenant, StoreError> {
+    diesel::update(dsl::tenants.filter(dsl::id.eq(id.to_string())))
+        .set(dsl::updated_at.eq(dsl::updated_at))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// Writes the tenant's display name, policy and enabled flag. The caller's
+/// change bumps the revision.
+pub fn update(conn: &mut DbConnection, tenant: &Tenant, now: i64) -> Result<(), StoreError> {
+    let policy =
+        serde_json::to_string(&tenant.policy).map_err(|e| StoreError::Other(e.to_string()))?;
+    let updated = diesel::update(dsl::tenants.filter(dsl::id.eq(tenant.id.to_string())))
+        .set((
+            dsl::display_name.eq(&tenant.display_name),
+            dsl::policy.eq(policy),
+            dsl::enabled.eq(tenant.enabled),
+            dsl::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// The slug of the tenant stored as `id`, if it exists.
+pub fn slug_of(conn: &mut DbConnection, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(dsl::tenants
+        .filter(dsl::id.eq(id))
+        .select(dsl::slug)
+        .first::<String>(conn)
+        .optional()?)
 }

@@ -3,14 +3,14 @@
 use idp::platform::Platform;
 use idp::store::queries::audit::{self, AuditFilter, AuditRecord};
 
-use crate::errors::AdminError;
+use super::OpError;
 
 /// Rows matching `filter`, newest first; `limit + 1` of them.
 pub async fn list(
     platform: &Platform,
     filter: AuditFilter,
     limit: i64,
-) -> Result<Vec<AuditRecord>, AdminError> {
+) -> Result<Vec<AuditRecord>, OpError> {
     Ok(platform
         .db
         .run(move |conn| audit::list(conn, &filter, limit + 1))
