@@ -3,6 +3,7 @@
 //! fuzzing, propagation to servers, durability).
 
 mod cli;
+mod cli_parity;
 mod durability;
 mod fuzz;
 mod keys;
