@@ -11,7 +11,8 @@
 //! - [`errors`]: errors to HTTP responses, in one place.
 //! - [`cors`]: CORS for browser apps on token, userinfo, revoke and JWKS.
 //! - [`extract`]: OAuth form bodies and client authentication.
-//! - [`issue`]: access-token issuance; [`opaque_writer`] batches opaque-token writes.
+//! - [`access_token`]: access tokens issued and checked; [`issue`]: the token
+//!   response and ID tokens; [`opaque_writer`] batches opaque-token writes.
 //! - [`throttle`]: brute-force throttling of client authentication, by
 //!   [`client_ip`] (the peer, or behind trusted proxies `X-Forwarded-For`);
 //!   [`login_guard`]: of the hosted login (lockout).
@@ -20,6 +21,7 @@
 //!   [`sso`]: SSO sessions through the tenant's session actor.
 //! - [`demo`]: the demo tenant and the start-up banner of the first command.
 
+pub mod access_token;
 pub mod actors;
 pub mod admin_child;
 pub mod app;
