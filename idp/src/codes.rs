@@ -7,6 +7,7 @@
 
 use crate::crypto::{b64url, sha256};
 use crate::domain::grant::authorization_code::CodeGrant;
+pub use crate::domain::grant::authorization_code::Tombstone;
 use crate::ephemeral::{EphemeralError, Key};
 use crate::ids::TenantId;
 use crate::platform::Platform;
@@ -58,17 +59,6 @@ pub async fn redeem(
         )
         .await?;
     Ok(taken.and_then(|bytes| serde_json::from_slice(&bytes).ok()))
-}
-
-/// What a redeemed code leaves behind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tombstone {
-    /// The client the code was issued to.
-    pub client_id: String,
-    /// The code's PKCE challenge: a replay proves itself with the verifier.
-    pub code_challenge: Option<String>,
-    /// The grant the redemption created.
-    pub grant_id: String,
 }
 
 fn tombstone_key(tenant: TenantId, code: &str) -> Key {

@@ -6,8 +6,11 @@
 
 use crate::changes;
 use crate::crypto::{b64url, sha256};
+use crate::domain::grant::authorization_code::CodeGrant;
+use crate::domain::grant::refresh_token::{RefreshTokenError, StoredToken, check_rotation};
 use crate::domain::policy::TenantPolicy;
 use crate::domain::token::access_token::AccessTokenClaims;
+use crate::domain::token::id_token::SignIn;
 use crate::ids::TenantId;
 use crate::platform::Platform;
 use crate::secret::{Secret, random_bytes};
@@ -42,6 +45,38 @@ impl UserGrant {
         b64url(&random_bytes::<16>())
     }
 
+    /// The grant a redeemed `code` creates for `client_id`, its access
+    /// tokens for `audience`.
+    pub fn from_code(
+        grant_id: String,
+        client_id: &str,
+        code: &CodeGrant,
+        audience: String,
+    ) -> Self {
+        Self {
+            grant_id,
+            client_id: client_id.to_owned(),
+            user_id: code.user_id.clone(),
+            sid: code.session_id.clone(),
+            scopes: code.scopes.clone(),
+            audience,
+            auth_time: code.auth_time,
+            amr: code.amr.clone(),
+        }
+    }
+
+    /// What an ID token issued on a refresh says about the sign-in (no
+    /// `nonce`: OIDC Core §12.2).
+    pub fn sign_in(&self) -> SignIn<'_> {
+        SignIn {
+            user_id: &self.user_id,
+            auth_time: self.auth_time,
+            amr: &self.amr,
+            sid: &self.sid,
+            nonce: None,
+        }
+    }
+
     fn from_row(row: &RefreshTokenRow) -> Self {
         Self {
             grant_id: row.grant_id.clone(),
@@ -66,21 +101,12 @@ impl UserGrant {
     }
 }
 
-/// Why a refresh token is not honoured; all but `Store` are `invalid_grant`.
+/// Why a rotation did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum RefreshError {
-    /// Unknown in this tenant, revoked or expired.
-    #[error("unknown, revoked or expired refresh token")]
-    Invalid,
-    /// Issued to another client: refused, and nothing is revoked.
-    #[error("refresh token issued to another client")]
-    ClientMismatch,
-    /// Already used: the family has been revoked.
-    #[error("refresh token reused; its grant is revoked")]
-    Reused,
-    /// `scope` asks for more than the grant holds; nothing changed.
-    #[error("requested scope exceeds the grant")]
-    InvalidScope,
+    /// The token is refused; a `Reused` one has had its family revoked.
+    #[error(transparent)]
+    Refused(#[from] RefreshTokenError),
     /// The database failed; nothing changed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -145,9 +171,7 @@ pub async fn issue(
 
 enum Rotation {
     Rotated(Box<RefreshTokenRow>),
-    Invalid,
-    ClientMismatch,
-    InvalidScope,
+    Refused(RefreshTokenError),
     Reused(String),
 }
 
@@ -155,8 +179,7 @@ enum Rotation {
 /// scopes (`None`: all of the grant's): returns its successor and the grant.
 /// In one transaction the old token is marked used (if, and only if, it still
 /// was unused) and the new one stored. A used token revokes its family before
-/// the error is returned, checked before anything else about it, so neither
-/// an idle expiry nor a refused `scope` hides a reuse.
+/// the error is returned ([`check_rotation`] decides).
 pub async fn rotate(
     platform: &Platform,
     tenant: TenantId,
@@ -176,26 +199,21 @@ pub async fn rotate(
         .db
         .transaction(move |conn| {
             let Some(row) = refresh_tokens::find(conn, tenant, &old)? else {
-                return Ok(Rotation::Invalid);
+                return Ok(Rotation::Refused(RefreshTokenError::Unknown));
             };
-            if row.client_id != client {
-                return Ok(Rotation::ClientMismatch);
-            }
-            if row.revoked || row.family_expires_at <= now {
-                return Ok(Rotation::Invalid);
-            }
-            if row.used_at.is_some() {
-                return Ok(Rotation::Reused(row.grant_id));
-            }
-            if row.expires_at <= now {
-                return Ok(Rotation::Invalid);
-            }
             let grant = UserGrant::from_row(&row);
-            if requested
-                .as_deref()
-                .is_some_and(|r| !r.iter().all(|s| grant.scopes.contains(s)))
-            {
-                return Ok(Rotation::InvalidScope);
+            let stored = StoredToken {
+                client_id: &row.client_id,
+                revoked: row.revoked,
+                used: row.used_at.is_some(),
+                expires_at: row.expires_at,
+                family_expires_at: row.family_expires_at,
+                scopes: &grant.scopes,
+            };
+            match check_rotation(&stored, &client, requested.as_deref(), now) {
+                Ok(()) => {}
+                Err(RefreshTokenError::Reused) => return Ok(Rotation::Reused(row.grant_id)),
+                Err(refused) => return Ok(Rotation::Refused(refused)),
             }
             if !refresh_tokens::mark_used(conn, tenant, &old, now)? {
                 return Ok(Rotation::Reused(row.grant_id));
@@ -215,12 +233,10 @@ pub async fn rotate(
         .await?;
     match outcome {
         Rotation::Rotated(row) => Ok((Secret::new(next), UserGrant::from_row(&row))),
-        Rotation::Invalid => Err(RefreshError::Invalid),
-        Rotation::ClientMismatch => Err(RefreshError::ClientMismatch),
-        Rotation::InvalidScope => Err(RefreshError::InvalidScope),
+        Rotation::Refused(refused) => Err(refused.into()),
         Rotation::Reused(grant_id) => {
             revoke(platform, tenant, policy, vec![grant_id]).await?;
-            Err(RefreshError::Reused)
+            Err(RefreshTokenError::Reused.into())
         }
     }
 }

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ALLOW, CACHE_CONTROL, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
-use idp::protocol::error::{TokenError, TokenErrorCode};
+use idp::protocol::error::{BearerErrorCode, TokenError, TokenErrorCode};
 use idp::store::StoreError;
 use serde::Serialize;
 
@@ -174,6 +174,87 @@ impl ResponseError for TokenEndpointError {
     }
 }
 
+/// An error of a protected resource (UserInfo): RFC 6750 §3.1, with a
+/// `WWW-Authenticate: Bearer` challenge and, when there is a code, a JSON body.
+#[derive(Debug, thiserror::Error)]
+pub enum BearerError {
+    /// No token: a bare challenge (RFC 6750 §3.1: no error code).
+    #[error("no token")]
+    Missing,
+    /// Malformed request (a token outside the header, a malformed header).
+    #[error("invalid_request")]
+    InvalidRequest(&'static str),
+    /// Expired, revoked, malformed or foreign token.
+    #[error("invalid_token")]
+    InvalidToken(&'static str),
+    /// The token lacks the `openid` scope.
+    #[error("insufficient_scope")]
+    InsufficientScope,
+    /// Backend failure.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+impl From<StoreError> for BearerError {
+    #[track_caller]
+    fn from(error: StoreError) -> Self {
+        Self::Api(error.into())
+    }
+}
+
+impl BearerError {
+    /// The RFC 6750 §3.1 code and description; `None` for a bare challenge
+    /// or a backend error.
+    fn code(&self) -> Option<(BearerErrorCode, &'static str)> {
+        match self {
+            Self::Missing | Self::Api(_) => None,
+            Self::InvalidRequest(d) => Some((BearerErrorCode::InvalidRequest, d)),
+            Self::InvalidToken(d) => Some((BearerErrorCode::InvalidToken, d)),
+            Self::InsufficientScope => Some((
+                BearerErrorCode::InsufficientScope,
+                "the token lacks the openid scope",
+            )),
+        }
+    }
+}
+
+impl ResponseError for BearerError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Missing | Self::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            Self::InsufficientScope => StatusCode::FORBIDDEN,
+            Self::Api(api) => api.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Api(api) = self {
+            return api.error_response();
+        }
+        let code = self.code();
+        let challenge = match code {
+            None => "Bearer realm=\"userinfo\"".to_owned(),
+            Some((code, description)) => format!(
+                "Bearer realm=\"userinfo\", error=\"{}\", error_description=\"{description}\"",
+                code.as_str()
+            ),
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        response
+            .insert_header((WWW_AUTHENTICATE, challenge))
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .insert_header((PRAGMA, "no-cache"));
+        match code {
+            None => response.finish(),
+            Some((code, description)) => response.json(Body {
+                error: code.as_str(),
+                error_description: description,
+            }),
+        }
+    }
+}
+
 /// 405 for a method an endpoint does not take (RFC 9110 §15.5.6).
 pub async fn post_only() -> HttpResponse {
     HttpResponse::MethodNotAllowed()
@@ -230,5 +311,76 @@ mod tests {
             let text = String::from_utf8_lossy(&body);
             assert!(!text.contains("db down") && !text.contains("bug"), "{text}");
         }
+    }
+
+    fn header(response: &HttpResponse, name: actix_web::http::header::HeaderName) -> Option<&str> {
+        response.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    #[actix_web::test]
+    async fn every_bearer_error_has_its_status_challenge_and_body() {
+        let cases = [
+            (BearerError::Missing, 401, "Bearer realm=\"userinfo\"", None),
+            (
+                BearerError::InvalidRequest(
+                    "send the access token in the Authorization header only",
+                ),
+                400,
+                "Bearer realm=\"userinfo\", error=\"invalid_request\", error_description=\"send the access token in the Authorization header only\"",
+                Some((
+                    "invalid_request",
+                    "send the access token in the Authorization header only",
+                )),
+            ),
+            (
+                BearerError::InvalidToken("the access token is not valid"),
+                401,
+                "Bearer realm=\"userinfo\", error=\"invalid_token\", error_description=\"the access token is not valid\"",
+                Some(("invalid_token", "the access token is not valid")),
+            ),
+            (
+                BearerError::InsufficientScope,
+                403,
+                "Bearer realm=\"userinfo\", error=\"insufficient_scope\", error_description=\"the token lacks the openid scope\"",
+                Some(("insufficient_scope", "the token lacks the openid scope")),
+            ),
+        ];
+        for (error, status, challenge, body) in cases {
+            // A new variant fails to compile here until the table covers it.
+            match &error {
+                BearerError::Missing
+                | BearerError::InvalidRequest(_)
+                | BearerError::InvalidToken(_)
+                | BearerError::InsufficientScope
+                | BearerError::Api(_) => {}
+            }
+            let response = error.error_response();
+            assert_eq!(response.status().as_u16(), status, "{error:?}");
+            assert_eq!(error.status_code().as_u16(), status, "{error:?}");
+            assert_eq!(header(&response, WWW_AUTHENTICATE), Some(challenge));
+            assert_eq!(header(&response, CACHE_CONTROL), Some("no-store"));
+            assert_eq!(header(&response, PRAGMA), Some("no-cache"));
+            let bytes = to_bytes(response.into_body()).await.expect("body");
+            match body {
+                None => assert!(bytes.is_empty(), "a bare challenge has no body"),
+                Some((code, description)) => {
+                    let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+                    assert_eq!(
+                        json,
+                        serde_json::json!({ "error": code, "error_description": description })
+                    );
+                }
+            }
+        }
+        // A backend failure answers as the backend error, without a challenge.
+        let down = BearerError::Api(ApiError::Unavailable("redis down".into()));
+        let response = down.error_response();
+        assert_eq!(response.status().as_u16(), 503);
+        assert_eq!(header(&response, RETRY_AFTER), Some("1"));
+        assert_eq!(header(&response, WWW_AUTHENTICATE), None);
+        let bytes = to_bytes(response.into_body()).await.expect("body");
+        let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+        assert_eq!(json["error"], "temporarily_unavailable");
+        assert!(!String::from_utf8_lossy(&bytes).contains("redis down"));
     }
 }

@@ -1,16 +1,14 @@
-//! Token issuance: RFC 9068 access-token JWTs signed with the tenant's cached
-//! key in the request task, or opaque tokens stored (as digests with their
-//! claims) before the response is sent; and OIDC ID tokens.
+//! What the token endpoint hands out besides the access token (which
+//! [`crate::access_token`] issues): the RFC 6749 §5.1 response and OIDC ID
+//! tokens, signed with the tenant's cached key in the request task.
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{CACHE_CONTROL, PRAGMA};
-use idp::crypto::b64url;
-use idp::domain::client::{Client, TokenFormat};
-use idp::domain::token::access_token::{AccessTokenClaims, lifetime};
-use idp::domain::token::id_token::{IdTokenClaims, at_hash};
-use idp::secret::random_bytes;
+use idp::domain::client::Client;
+use idp::domain::token::id_token::{IdTokenClaims, SignIn};
 use serde::Serialize;
 
+use crate::access_token::Issued;
 use crate::errors::{ApiError, TokenEndpointError};
 use crate::state::AppState;
 use crate::tenant::CurrentTenant;
@@ -35,6 +33,18 @@ pub struct TokenResponse {
 }
 
 impl TokenResponse {
+    /// The response carrying the access token `issued`.
+    pub fn bearer(issued: Issued) -> Self {
+        Self {
+            access_token: issued.token,
+            token_type: "Bearer",
+            expires_in: issued.expires_in,
+            scope: issued.scope,
+            id_token: None,
+            refresh_token: None,
+        }
+    }
+
     /// The response with `Cache-Control: no-store` (RFC 6749 §5.1).
     pub fn into_response(self) -> HttpResponse {
         HttpResponse::Ok()
@@ -42,90 +52,6 @@ impl TokenResponse {
             .insert_header((PRAGMA, "no-cache"))
             .json(self)
     }
-}
-
-/// What an access token is for.
-pub struct AccessGrant<'a> {
-    /// `sub`: the user, or the client itself.
-    pub subject: &'a str,
-    /// `aud`.
-    pub audience: &'a str,
-    /// Scopes.
-    pub scopes: &'a [String],
-    /// The user grant it belongs to, if any.
-    pub gid: Option<&'a str>,
-}
-
-/// Issues an access token for `grant` to `client`.
-pub async fn access_token(
-    state: &AppState,
-    tenant: &CurrentTenant,
-    client: &Client,
-    grant: AccessGrant<'_>,
-) -> Result<TokenResponse, TokenEndpointError> {
-    let AccessGrant {
-        subject,
-        audience,
-        scopes,
-        gid,
-    } = grant;
-    let snapshot = &tenant.snapshot;
-    let platform = &state.platform;
-    let now = platform.clock.now_secs();
-    let ttl = lifetime(&snapshot.tenant.policy, client);
-    let claims = AccessTokenClaims {
-        iss: snapshot.tenant.issuer(&platform.config.http.public_url),
-        sub: subject.to_owned(),
-        aud: audience.to_owned(),
-        exp: now + ttl,
-        iat: now,
-        jti: b64url(&random_bytes::<16>()),
-        client_id: client.id.to_string(),
-        scope: scopes.join(" "),
-        gid: gid.map(str::to_owned),
-    };
-    let access_token = match client.settings.token_format {
-        TokenFormat::Jwt => {
-            let alg = client
-                .settings
-                .access_token_alg
-                .unwrap_or(snapshot.tenant.policy.access_token_alg);
-            let key = snapshot
-                .keys
-                .signer(alg, now)
-                .ok_or_else(|| ApiError::Internal(format!("tenant has no active {alg:?} key")))?;
-            key.sign_jwt("at+jwt", &claims)
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-        }
-        TokenFormat::Opaque => {
-            let token = b64url(&random_bytes::<32>());
-            let row = idp::tokens::opaque_row(snapshot.tenant.id, &token, &claims);
-            state.opaque_writer.store(row).await?;
-            token
-        }
-    };
-    Ok(TokenResponse {
-        access_token,
-        token_type: "Bearer",
-        expires_in: ttl,
-        scope: claims.scope,
-        id_token: None,
-        refresh_token: None,
-    })
-}
-
-/// What an ID token says about the sign-in.
-pub struct SignIn<'a> {
-    /// The user.
-    pub user_id: &'a str,
-    /// When they authenticated.
-    pub auth_time: i64,
-    /// How (RFC 8176).
-    pub amr: &'a [String],
-    /// The session's public id.
-    pub sid: &'a str,
-    /// The authorization request's `nonce`.
-    pub nonce: Option<&'a str>,
 }
 
 /// Signs an ID token for `client` (RS256 unless the client or tenant chose
@@ -140,20 +66,14 @@ pub fn id_token(
     let snapshot = &tenant.snapshot;
     let platform = &state.platform;
     let now = platform.clock.now_secs();
-    let claims = IdTokenClaims {
-        iss: snapshot.tenant.issuer(&platform.config.http.public_url),
-        sub: sign_in.user_id.to_owned(),
-        aud: client.id.to_string(),
-        azp: client.id.to_string(),
-        exp: now + snapshot.tenant.policy.id_token_ttl_secs,
-        iat: now,
-        auth_time: sign_in.auth_time,
-        nonce: sign_in.nonce.map(str::to_owned),
-        at_hash: Some(at_hash(access_token)),
-        acr: "1".to_owned(),
-        amr: sign_in.amr.to_vec(),
-        sid: sign_in.sid.to_owned(),
-    };
+    let claims = IdTokenClaims::new(
+        snapshot.tenant.issuer(&platform.config.http.public_url),
+        client.id.as_str(),
+        sign_in,
+        access_token,
+        now,
+        snapshot.tenant.policy.id_token_ttl_secs,
+    );
     let alg = client
         .settings
         .id_token_alg

@@ -13,7 +13,8 @@
 //! - [`errors`]: errors to HTTP responses, in one place.
 //! - [`cors`]: CORS for browser apps on token, userinfo, revoke and JWKS.
 //! - [`extract`]: OAuth form bodies and client authentication.
-//! - [`issue`]: access-token issuance; [`opaque_writer`] batches opaque-token writes.
+//! - [`access_token`]: access tokens issued and checked; [`issue`]: the token
+//!   response and ID tokens; [`opaque_writer`] batches opaque-token writes.
 //! - [`throttle`]: brute-force throttling of client authentication, by
 //!   [`client_ip`] (the peer, or behind trusted proxies `X-Forwarded-For`);
 //!   [`login_guard`]: of the hosted login (lockout).
@@ -24,6 +25,7 @@
 //! - [`demo`]: the first command's demo (tenant, banner, callback page), mounted
 //!   only by `main` with `--demo`; no other module uses it.
 
+pub mod access_token;
 pub mod actors;
 pub mod admin_child;
 pub mod app;

@@ -75,6 +75,83 @@ impl From<crate::domain::grant::client_credentials::ClientCredentialsError> for 
     }
 }
 
+impl From<crate::domain::grant::authorization_code::AuthorizationCodeError> for TokenError {
+    fn from(error: crate::domain::grant::authorization_code::AuthorizationCodeError) -> Self {
+        use crate::domain::grant::authorization_code::AuthorizationCodeError as E;
+        match error {
+            E::UnauthorizedClient => Self::new(
+                TokenErrorCode::UnauthorizedClient,
+                "this client may not use the authorization code grant",
+            ),
+            E::MissingCode => Self::new(TokenErrorCode::InvalidRequest, "code is required"),
+            // One wording for all: the client learns nothing about which
+            // binding failed, nor whether the code ever existed.
+            E::UnknownCode
+            | E::Replayed
+            | E::ClientMismatch
+            | E::RedirectMismatch
+            | E::PkceMismatch
+            | E::UserInactive
+            | E::RevokedSinceSignIn
+            | E::SessionEnded => Self::new(
+                TokenErrorCode::InvalidGrant,
+                "the code is invalid, expired, already used, or was issued for another request",
+            ),
+        }
+    }
+}
+
+impl From<crate::domain::grant::refresh_token::RefreshTokenError> for TokenError {
+    fn from(error: crate::domain::grant::refresh_token::RefreshTokenError) -> Self {
+        use crate::domain::grant::refresh_token::RefreshTokenError as E;
+        match error {
+            E::UnauthorizedClient => Self::new(
+                TokenErrorCode::UnauthorizedClient,
+                "this client may not use refresh tokens",
+            ),
+            E::MissingToken => {
+                Self::new(TokenErrorCode::InvalidRequest, "refresh_token is required")
+            }
+            E::InvalidScope => Self::new(
+                TokenErrorCode::InvalidScope,
+                "refresh cannot add scopes to the grant",
+            ),
+            E::Unknown
+            | E::ClientMismatch
+            | E::Revoked
+            | E::Expired
+            | E::Reused
+            | E::UserInactive
+            | E::RevokedSinceSignIn => Self::new(
+                TokenErrorCode::InvalidGrant,
+                "the refresh token is invalid, expired, revoked or was issued to another client",
+            ),
+        }
+    }
+}
+
+/// RFC 6750 §3.1 error codes of a protected resource (UserInfo).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BearerErrorCode {
+    /// Malformed request: a token outside the header, a malformed header.
+    InvalidRequest,
+    /// Expired, revoked, malformed or foreign token (401).
+    InvalidToken,
+    /// The token lacks a scope the resource needs (403).
+    InsufficientScope,
+}
+
+impl BearerErrorCode {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidToken => "invalid_token",
+            Self::InsufficientScope => "insufficient_scope",
+        }
+    }
+}
+
 /// Error codes of the authorization endpoint: RFC 6749 §4.1.2.1, plus the
 /// OpenID Connect Core §3.1.2.6 codes. They only ever leave as a redirect to
 /// a validated redirect URI, through [`AuthorizationResponse::redirect_url`].

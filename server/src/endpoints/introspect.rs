@@ -1,8 +1,7 @@
 //! Token introspection (RFC 7662). Callers authenticate as a confidential
 //! client of the same tenant. An active token gives its claims; anything else
 //! (expired, revoked, malformed, another tenant's) gives exactly
-//! `{"active":false}` (§2.2). JWTs are checked against the cached key ring and
-//! revocation list, with no database round trip.
+//! `{"active":false}` (§2.2). [`crate::access_token::check`] decides.
 
 use actix_web::http::header::{CACHE_CONTROL, PRAGMA};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,6 +9,7 @@ use idp::domain::token::access_token::AccessTokenClaims;
 use idp::protocol::error::TokenErrorCode;
 use serde::Serialize;
 
+use crate::access_token;
 use crate::errors::TokenEndpointError;
 use crate::extract::client_auth::authenticate;
 use crate::extract::form::OAuthForm;
@@ -41,7 +41,7 @@ pub async fn post_introspect(
     let token = form.get("token").ok_or_else(|| {
         TokenEndpointError::new(TokenErrorCode::InvalidRequest, "token is required")
     })?;
-    let claims = active_claims(&state, &tenant, token).await?;
+    let claims = access_token::check(&state, &tenant, token).await?;
     let mut response = HttpResponse::Ok();
     response
         .insert_header((CACHE_CONTROL, "no-store"))
@@ -54,36 +54,4 @@ pub async fn post_introspect(
         }),
         None => response.json(serde_json::json!({ "active": false })),
     })
-}
-
-/// The claims of `token` if it is an active access token of this tenant.
-pub async fn active_claims(
-    state: &AppState,
-    tenant: &CurrentTenant,
-    token: &str,
-) -> Result<Option<AccessTokenClaims>, TokenEndpointError> {
-    let snapshot = &tenant.snapshot;
-    let now = state.platform.clock.now_secs();
-    let issuer = snapshot
-        .tenant
-        .issuer(&state.platform.config.http.public_url);
-    let found = if token.contains('.') {
-        idp::crypto::jwt::verify::<AccessTokenClaims>(&snapshot.keys, token, now)
-            .filter(|jwt| jwt.typ.as_deref() == Some("at+jwt"))
-            .map(|jwt| (jwt.claims, false))
-    } else {
-        idp::tokens::find_opaque(&state.platform, snapshot.tenant.id, token, issuer.clone()).await?
-    };
-    Ok(found.and_then(|(claims, revoked)| {
-        let active = !revoked
-            && claims.iss == issuer
-            && claims.exp > now
-            && !snapshot.is_revoked(&claims.jti)
-            && !snapshot.watermarked(Some(&claims.client_id), Some(&claims.sub), claims.iat)
-            && !claims
-                .gid
-                .as_deref()
-                .is_some_and(|gid| snapshot.is_revoked(&AccessTokenClaims::grant_key(gid)));
-        active.then_some(claims)
-    }))
 }

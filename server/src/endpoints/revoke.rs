@@ -8,7 +8,7 @@ use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{HttpRequest, HttpResponse, web};
 use idp::protocol::error::TokenErrorCode;
 
-use crate::endpoints::introspect::active_claims;
+use crate::access_token;
 use crate::errors::TokenEndpointError;
 use crate::extract::client_auth::authenticate;
 use crate::extract::form::OAuthForm;
@@ -26,10 +26,10 @@ pub async fn post_revoke(
     let token = form.get("token").ok_or_else(|| {
         TokenEndpointError::new(TokenErrorCode::InvalidRequest, "token is required")
     })?;
-    if let Some(claims) = active_claims(&state, &tenant, token).await?
+    if let Some(claims) = access_token::check(&state, &tenant, token).await?
         && claims.client_id == caller.client.id.as_str()
     {
-        let opaque = (!token.contains('.')).then_some(token);
+        let opaque = (!access_token::is_jwt(token)).then_some(token);
         let tenant_id = tenant.snapshot.tenant.id;
         idp::tokens::revoke(&state.platform, tenant_id, claims.jti, claims.exp, opaque).await?;
         // This process drops its copy before answering, so the caller's next

@@ -1,4 +1,5 @@
 //! Request extractors shared by endpoints.
 
+pub mod bearer;
 pub mod client_auth;
 pub mod form;

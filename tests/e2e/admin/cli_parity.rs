@@ -144,7 +144,10 @@ async fn the_cli_updates_names_users_by_login_and_manages_rights() {
             .as_array()
             .is_some_and(|k| !k.is_empty())
     );
-    assert!(cli.text(&["scopes", "list", "--tenant", &slug]).contains("openid"));
+    assert!(
+        cli.text(&["scopes", "list", "--tenant", &slug])
+            .contains("openid")
+    );
     let audit = cli.text(&["audit", "--tenant", &slug]);
     assert!(audit.contains("user.set_password"), "{audit}");
     assert!(has_utc_time(&audit), "times as UTC:\n{audit}");

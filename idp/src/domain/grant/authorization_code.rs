@@ -1,11 +1,20 @@
-//! The authorization code grant (RFC 6749 §4.1.3, RFC 7636 §4.6): what a code
-//! is bound to, and the checks the token endpoint makes before honouring it.
+//! The authorization code grant (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC Core
+//! §3.1.3): what a code is bound to, and the decisions the token endpoint
+//! makes around taking it: whether the client may ask, what a missing code
+//! means (a replay that proves itself revokes what the code produced, RFC
+//! 6749 §4.1.2), whether the code's bindings hold, and whether its user and
+//! session still stand.
 
 use serde::{Deserialize, Serialize};
 
 use crate::domain::api::Api;
+use crate::domain::client::Client;
 use crate::domain::pkce::CodeChallenge;
-use crate::domain::scope;
+use crate::domain::policy::TenantPolicy;
+use crate::domain::scope::{self, OFFLINE_ACCESS, OPENID};
+use crate::domain::token::access_token::lifetime;
+use crate::domain::token::id_token::SignIn;
+use crate::protocol::params::GrantType;
 
 /// Everything a code is bound to (stored with the code, never sent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,12 +42,21 @@ pub struct CodeGrant {
     pub amr: Vec<String>,
 }
 
-/// Why a code is not honoured. Each maps to `invalid_grant` (RFC 6749 §5.2).
+/// Why a code is not honoured; each maps to one RFC 6749 §5.2 code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum CodeError {
-    /// Unknown, expired or already used.
-    #[error("unknown, expired or used code")]
-    NotFound,
+pub enum AuthorizationCodeError {
+    /// The grant is not allowed for the client or the tenant.
+    #[error("client is not allowed to use authorization_code")]
+    UnauthorizedClient,
+    /// No `code` parameter.
+    #[error("code is missing")]
+    MissingCode,
+    /// Unknown or expired code.
+    #[error("unknown or expired code")]
+    UnknownCode,
+    /// A code redeemed before (RFC 6749 §4.1.2).
+    #[error("code already redeemed")]
+    Replayed,
     /// Issued to another client (RFC 6749 §4.1.3).
     #[error("code issued to another client")]
     ClientMismatch,
@@ -49,6 +67,115 @@ pub enum CodeError {
     /// without a challenge (PKCE downgrade, RFC 9700 §4.8.2).
     #[error("PKCE verification failed")]
     PkceMismatch,
+    /// The user is unknown or disabled.
+    #[error("user unknown or disabled")]
+    UserInactive,
+    /// An admin revoked the user, client or tenant after the sign-in.
+    #[error("revoked since the sign-in")]
+    RevokedSinceSignIn,
+    /// The SSO session the code came from has ended (logout).
+    #[error("session ended")]
+    SessionEnded,
+}
+
+type Decision<T> = Result<T, AuthorizationCodeError>;
+
+/// A request the client may make: the code to take, and what its redemption
+/// may produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Admission<'a> {
+    /// The `code` parameter.
+    pub code: &'a str,
+    /// Whether the client may hold refresh tokens.
+    pub may_refresh: bool,
+    /// Lifetime of the access tokens issued.
+    pub access_ttl: i64,
+    /// Lifetime of the code's tombstone: it must outlive every token the
+    /// redemption may produce, refresh tokens included.
+    pub tombstone_ttl: i64,
+}
+
+/// Decides whether `client` may redeem `code` at all.
+pub fn admit<'a>(
+    policy: &TenantPolicy,
+    client: &Client,
+    code: Option<&'a str>,
+) -> Decision<Admission<'a>> {
+    if !client.may_use(GrantType::AuthorizationCode, policy) {
+        return Err(AuthorizationCodeError::UnauthorizedClient);
+    }
+    let code = code.ok_or(AuthorizationCodeError::MissingCode)?;
+    let may_refresh = client.may_use(GrantType::RefreshToken, policy);
+    let access_ttl = lifetime(policy, client);
+    let tombstone_ttl = if may_refresh {
+        policy.refresh_absolute_ttl_secs.max(access_ttl)
+    } else {
+        access_ttl
+    };
+    Ok(Admission {
+        code,
+        may_refresh,
+        access_ttl,
+        tombstone_ttl,
+    })
+}
+
+impl Admission<'_> {
+    /// Whether redeeming `grant` issues a refresh token (`offline_access`
+    /// granted to a client that may refresh).
+    pub fn offline(&self, grant: &CodeGrant) -> bool {
+        self.may_refresh && grant.scopes.iter().any(|s| s == OFFLINE_ACCESS)
+    }
+
+    /// The tombstone's shorter lifetime when the redemption of `grant` turns
+    /// out to issue access tokens only.
+    pub fn shorter_tombstone(&self, grant: &CodeGrant) -> Option<i64> {
+        (self.may_refresh && !self.offline(grant)).then_some(self.access_ttl)
+    }
+}
+
+/// What a redeemed code leaves behind, for replay detection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tombstone {
+    /// The client the code was issued to.
+    pub client_id: String,
+    /// The code's PKCE challenge: a replay proves itself with the verifier.
+    pub code_challenge: Option<String>,
+    /// The grant the redemption created.
+    pub grant_id: String,
+}
+
+/// Why a code that could not be taken is refused, and the grant to revoke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal<'a> {
+    /// The error to answer with.
+    pub error: AuthorizationCodeError,
+    /// The grant the first redemption created, when the replay proves itself
+    /// (the same client, the right verifier): its tokens are revoked. A
+    /// replay that does not prove itself revokes nothing, so nobody can
+    /// revoke another client's tokens by guessing codes.
+    pub revoke: Option<&'a str>,
+}
+
+/// Decides about a code that was not there to take: `tombstone` is what its
+/// redemption left, if it was redeemed.
+pub fn refuse<'a>(
+    tombstone: Option<&'a Tombstone>,
+    client_id: &str,
+    code_verifier: Option<&str>,
+) -> Refusal<'a> {
+    match tombstone {
+        None => Refusal {
+            error: AuthorizationCodeError::UnknownCode,
+            revoke: None,
+        },
+        Some(tomb) => Refusal {
+            error: AuthorizationCodeError::Replayed,
+            revoke: (tomb.client_id == client_id
+                && proves(tomb.code_challenge.as_deref(), code_verifier))
+            .then_some(tomb.grant_id.as_str()),
+        },
+    }
 }
 
 impl CodeGrant {
@@ -58,23 +185,62 @@ impl CodeGrant {
         client_id: &str,
         redirect_uri: Option<&str>,
         code_verifier: Option<&str>,
-    ) -> Result<(), CodeError> {
+    ) -> Decision<()> {
         if self.client_id != client_id {
-            return Err(CodeError::ClientMismatch);
+            return Err(AuthorizationCodeError::ClientMismatch);
         }
         if self.redirect_uri_sent && redirect_uri != Some(self.redirect_uri.as_str()) {
-            return Err(CodeError::RedirectMismatch);
+            return Err(AuthorizationCodeError::RedirectMismatch);
         }
         if !self.redirect_uri_sent && redirect_uri.is_some_and(|r| r != self.redirect_uri) {
-            return Err(CodeError::RedirectMismatch);
+            return Err(AuthorizationCodeError::RedirectMismatch);
         }
         match (&self.code_challenge, code_verifier) {
             (Some(challenge), Some(verifier)) => CodeChallenge::stored(challenge.clone())
                 .verify(verifier)
-                .map_err(|_| CodeError::PkceMismatch),
+                .map_err(|_| AuthorizationCodeError::PkceMismatch),
             (None, None) => Ok(()),
-            _ => Err(CodeError::PkceMismatch),
+            _ => Err(AuthorizationCodeError::PkceMismatch),
         }
+    }
+
+    /// Whether the grant signs the user in (OIDC Core §3.1.3.3: an ID token).
+    pub fn signs_in(&self) -> bool {
+        self.scopes.iter().any(|s| s == OPENID)
+    }
+
+    /// What the ID token says about the sign-in.
+    pub fn sign_in(&self) -> SignIn<'_> {
+        SignIn {
+            user_id: &self.user_id,
+            auth_time: self.auth_time,
+            amr: &self.amr,
+            sid: &self.session_id,
+            nonce: self.nonce.as_deref(),
+        }
+    }
+}
+
+/// Whether the code's user still stands: known and enabled
+/// (`user_enabled`), with no admin revocation of the user, client or tenant
+/// since the sign-in (`revoked_since`).
+pub fn check_user(user_enabled: bool, revoked_since: bool) -> Decision<()> {
+    if !user_enabled {
+        return Err(AuthorizationCodeError::UserInactive);
+    }
+    if revoked_since {
+        return Err(AuthorizationCodeError::RevokedSinceSignIn);
+    }
+    Ok(())
+}
+
+/// A code minted before its session ended (logout) yields nothing: the
+/// logout already revoked what the session held.
+pub fn check_session(session_live: bool) -> Decision<()> {
+    if session_live {
+        Ok(())
+    } else {
+        Err(AuthorizationCodeError::SessionEnded)
     }
 }
 
@@ -100,68 +266,4 @@ pub fn proves(challenge: Option<&str>, verifier: Option<&str>) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const VERIFIER: &str = "dBjftJeZ4CVP-mJ0kzwmaxRkEDD98AWKZ9j7uINYK8Q";
-    const CHALLENGE: &str = "X8BIt3_xr8h2gJF786Od1t2JXu07KQ78f1vbnMBBg9o";
-
-    fn grant(challenge: Option<&str>) -> CodeGrant {
-        CodeGrant {
-            client_id: "c".into(),
-            redirect_uri: "https://c.example/cb".into(),
-            redirect_uri_sent: true,
-            code_challenge: challenge.map(str::to_owned),
-            nonce: None,
-            scopes: vec!["openid".into()],
-            user_id: "u".into(),
-            auth_time: 0,
-            session_id: "s".into(),
-            amr: vec!["pwd".into()],
-        }
-    }
-
-    #[test]
-    fn bindings_are_enforced() {
-        let g = grant(Some(CHALLENGE));
-        let uri = Some("https://c.example/cb");
-        assert_eq!(g.check("c", uri, Some(VERIFIER)), Ok(()));
-        assert_eq!(
-            g.check("c2", uri, Some(VERIFIER)),
-            Err(CodeError::ClientMismatch),
-            "COD-05"
-        );
-        assert_eq!(
-            g.check("c", Some("https://c.example/other"), Some(VERIFIER)),
-            Err(CodeError::RedirectMismatch),
-            "COD-06"
-        );
-        assert_eq!(
-            g.check("c", None, Some(VERIFIER)),
-            Err(CodeError::RedirectMismatch),
-            "COD-06"
-        );
-        assert_eq!(
-            g.check("c", uri, None),
-            Err(CodeError::PkceMismatch),
-            "PKC-04"
-        );
-        assert_eq!(
-            g.check("c", uri, Some(CHALLENGE)),
-            Err(CodeError::PkceMismatch),
-            "PKC-07"
-        );
-        assert_eq!(
-            g.check("c", uri, Some(&VERIFIER[..42])),
-            Err(CodeError::PkceMismatch),
-            "PKC-05"
-        );
-        let plain = grant(None);
-        assert_eq!(plain.check("c", uri, None), Ok(()));
-        assert_eq!(
-            plain.check("c", uri, Some(VERIFIER)),
-            Err(CodeError::PkceMismatch),
-            "PKC-06"
-        );
-    }
-}
+mod tests;

@@ -3,6 +3,7 @@
 
 use crate::domain::api::Api;
 use crate::domain::client::Client;
+use crate::domain::grant::requested_scopes;
 use crate::domain::policy::TenantPolicy;
 use crate::protocol::params::GrantType;
 
@@ -52,25 +53,15 @@ pub fn decide<'a>(
         return Err(ClientCredentialsError::InvalidTarget);
     }
     let allowed = |s: &str| api.defines(s) && client.settings.scopes.iter().any(|c| c == s);
-    let scopes = match scope.map(str::trim).filter(|s| !s.is_empty()) {
+    let scopes = match requested_scopes(scope) {
         None => api
             .scopes
             .iter()
             .map(|s| s.name.clone())
             .filter(|s| allowed(s))
             .collect(),
-        Some(requested) => {
-            let mut scopes: Vec<String> = Vec::new();
-            for s in requested.split(' ').filter(|s| !s.is_empty()) {
-                if !allowed(s) {
-                    return Err(ClientCredentialsError::InvalidScope);
-                }
-                if !scopes.iter().any(|have| have == s) {
-                    scopes.push(s.to_owned());
-                }
-            }
-            scopes
-        }
+        Some(requested) if requested.iter().all(|s| allowed(s)) => requested,
+        Some(_) => return Err(ClientCredentialsError::InvalidScope),
     };
     Ok(Granted { api, scopes })
 }

@@ -3,11 +3,13 @@
 
 use idp::domain::client::Client;
 use idp::domain::grant::client_credentials;
+use idp::domain::token::access_token::AccessGrant;
 use idp::protocol::error::TokenError;
 
+use crate::access_token;
 use crate::errors::TokenEndpointError;
 use crate::extract::form::OAuthForm;
-use crate::issue::{self, AccessGrant, TokenResponse};
+use crate::issue::TokenResponse;
 use crate::state::AppState;
 use crate::tenant::CurrentTenant;
 
@@ -27,16 +29,12 @@ pub async fn grant(
         form.get("scope"),
     )
     .map_err(TokenError::from)?;
-    issue::access_token(
-        state,
-        tenant,
-        client,
-        AccessGrant {
-            subject: client.id.as_str(),
-            audience: &granted.api.identifier,
-            scopes: &granted.scopes,
-            gid: None,
-        },
-    )
-    .await
+    let access = AccessGrant {
+        subject: client.id.as_str(),
+        audience: &granted.api.identifier,
+        scopes: &granted.scopes,
+        gid: None,
+    };
+    let issued = access_token::issue(state, tenant, client, &access).await?;
+    Ok(TokenResponse::bearer(issued))
 }
