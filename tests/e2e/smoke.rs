@@ -4,12 +4,17 @@ use std::time::Duration;
 
 use crate::support::DataDir;
 use crate::support::binary::{ServerProcess, free_port};
+use crate::support::fresh_db::FreshDatabase;
 
 #[actix_rt::test]
 async fn first_command_serves_the_demo_tenant_and_survives_restart() {
+    // The demo tenant's slug is fixed: a database of its own, so no other
+    // run's demo tenant is found there.
+    let fresh = FreshDatabase::new();
+    let database = fresh.url_on_services();
     let cwd = DataDir::new();
     let port = free_port();
-    let mut process = ServerProcess::spawn(&cwd.path, port, &["--demo"], None);
+    let mut process = ServerProcess::spawn(&cwd.path, port, &["--demo"], database);
     process.wait_ready(Duration::from_secs(30)).await;
     let issuer = format!("http://127.0.0.1:{port}/t/demo");
     let printed = process.printed();
@@ -45,7 +50,7 @@ async fn first_command_serves_the_demo_tenant_and_survives_restart() {
         .expect("body");
     process.kill();
 
-    let mut again = ServerProcess::spawn(&cwd.path, port, &["--demo"], None);
+    let mut again = ServerProcess::spawn(&cwd.path, port, &["--demo"], database);
     again.wait_ready(Duration::from_secs(30)).await;
     let jwks_after = client
         .get(format!("{issuer}/jwks.json"))

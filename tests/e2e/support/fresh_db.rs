@@ -44,6 +44,12 @@ impl FreshDatabase {
         }
     }
 
+    /// Its URL on PostgreSQL + Redis; `None` on the embedded default, where
+    /// a process's own data folder is already a database of its own.
+    pub fn url_on_services(&self) -> Option<&str> {
+        self.admin_url.as_ref().map(|_| self.url.as_str())
+    }
+
     pub fn connect(&self) -> DbConnection {
         let mut config = test_config(&DataDir::new());
         config.database.url = Some(self.url.clone());
