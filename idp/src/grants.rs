@@ -4,7 +4,6 @@
 //! revokes the whole family and every access token that carries its grant id
 //! (RFC 9700 §4.14.2). Logout and a disabled user revoke their grants too.
 
-use crate::changes;
 use crate::crypto::{b64url, sha256};
 use crate::domain::grant::authorization_code::CodeGrant;
 use crate::domain::grant::refresh_token::{RefreshTokenError, StoredToken, check_rotation};
@@ -16,7 +15,8 @@ use crate::platform::Platform;
 use crate::secret::{Secret, random_bytes};
 use crate::store::StoreError;
 use crate::store::models::token::RefreshTokenRow;
-use crate::store::queries::{refresh_tokens, tenants, tokens};
+use crate::store::queries::{refresh_tokens, tokens};
+use crate::writes::{Audit, Reach};
 
 /// What a grant holds: who granted what to whom, and how they signed in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,14 +270,12 @@ pub async fn revoke(
     if grant_ids.is_empty() {
         return Ok(());
     }
-    let now = platform.clock.now_secs();
     // No access token of these grants outlives this: none is issued after.
-    let until = now + policy.access_token_ttl_secs;
+    let until = platform.clock.now_secs() + policy.access_token_ttl_secs;
     for attempt in 0..2 {
         let ids = grant_ids.clone();
         let result = platform
-            .db
-            .transaction(move |conn| {
+            .change(Reach::Tenant(tenant), Audit::none(), move |conn, now| {
                 for id in &ids {
                     refresh_tokens::revoke_grant(conn, tenant, id)?;
                     tokens::insert_revoked(
@@ -288,7 +286,7 @@ pub async fn revoke(
                         now,
                     )?;
                 }
-                tenants::touch(conn, tenant, now)
+                Ok::<_, StoreError>(())
             })
             .await;
         match result {
@@ -298,7 +296,6 @@ pub async fn revoke(
         }
         break;
     }
-    changes::announce(platform, tenant).await;
     Ok(())
 }
 

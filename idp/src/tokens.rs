@@ -2,14 +2,14 @@
 //! revocations. A revocation bumps the tenant's revision in its transaction,
 //! so every server process reloads the tenant's revocation list.
 
-use crate::changes;
 use crate::crypto::sha256;
 use crate::domain::token::access_token::AccessTokenClaims;
 use crate::ids::TenantId;
 use crate::platform::Platform;
 use crate::store::StoreError;
 use crate::store::models::token::OpaqueTokenRow;
-use crate::store::queries::{refresh_tokens, tenants, tokens};
+use crate::store::queries::{refresh_tokens, tokens};
+use crate::writes::{Audit, Reach};
 
 /// The stored form of an opaque token: its digest and claims.
 pub fn opaque_row(tenant: TenantId, token: &str, claims: &AccessTokenClaims) -> OpaqueTokenRow {
@@ -78,17 +78,15 @@ pub async fn revoke(
     opaque_token: Option<&str>,
 ) -> Result<(), StoreError> {
     let digest = opaque_token.map(|t| sha256(t.as_bytes()));
-    let now = platform.clock.now_secs();
     for attempt in 0..2 {
         let jti = jti.clone();
         let result = platform
-            .db
-            .transaction(move |conn| {
+            .change(Reach::Tenant(tenant), Audit::none(), move |conn, now| {
                 tokens::insert_revoked(conn, tenant, &jti, expires_at, now)?;
                 if let Some(digest) = digest {
                     tokens::revoke_opaque(conn, tenant, &digest)?;
                 }
-                tenants::touch(conn, tenant, now)
+                Ok::<_, StoreError>(())
             })
             .await;
         match result {
@@ -98,7 +96,7 @@ pub async fn revoke(
         }
         break;
     }
-    changes::announce(platform, tenant).await;
+    let now = platform.clock.now_secs();
     // Housekeeping, bounded and outside the revocation: a failure here
     // changes nothing the caller relies on.
     if let Err(e) = platform
