@@ -207,11 +207,8 @@ impl Db {
         T: Send + 'static,
     {
         self.run(move |conn| {
-            let sqlite = matches!(conn, DbConnection::Sqlite(_));
             conn.transaction(move |conn| {
-                if sqlite {
-                    conn.batch_execute("UPDATE change_counter SET value = value WHERE id = 1")?;
-                }
+                write_lock_first(conn)?;
                 f(conn)
             })
         })
@@ -229,12 +226,9 @@ impl Db {
         E: Send + 'static,
     {
         self.run(move |conn| {
-            let sqlite = matches!(conn, DbConnection::Sqlite(_));
             let mut failed: Option<E> = None;
             let outcome = conn.transaction(|conn| {
-                if sqlite {
-                    conn.batch_execute("UPDATE change_counter SET value = value WHERE id = 1")?;
-                }
+                write_lock_first(conn)?;
                 f(conn).map_err(|e| {
                     failed = Some(e);
                     DieselError::RollbackTransaction
@@ -248,6 +242,17 @@ impl Db {
         })
         .await
     }
+}
+
+/// At the start of a write transaction: on SQLite, takes the write lock
+/// before anything is read (a transaction that read first would fail with
+/// "database is locked" when another writer committed in between, where
+/// this waits for busy_timeout instead); nothing on PostgreSQL.
+pub fn write_lock_first(conn: &mut DbConnection) -> Result<(), DieselError> {
+    if matches!(conn, DbConnection::Sqlite(_)) {
+        conn.batch_execute("UPDATE change_counter SET value = value WHERE id = 1")?;
+    }
+    Ok(())
 }
 
 /// A connection known good since the last suspicion: connections idle across

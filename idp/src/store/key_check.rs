@@ -5,10 +5,7 @@
 //! master key (`Purpose::KeyCheck`), with the first process of a release that
 //! has it; a database written before that is checked against its sealed keys.
 
-use diesel::prelude::*;
-
-use super::queries::platform_state;
-use super::schema::signing_keys::dsl;
+use super::queries::{platform_state, signing_keys};
 use super::{DbConnection, StoreError};
 use crate::crypto::at_rest::Sealer;
 use crate::crypto::b64url;
@@ -42,11 +39,7 @@ pub fn run(conn: &mut DbConnection, master: &Secret<[u8; 32]>) -> Result<KeyChec
             KeyCheck::Differs
         });
     }
-    let sample: Vec<(String, String, Vec<u8>)> = dsl::signing_keys
-        .order(dsl::created_at.desc())
-        .limit(SAMPLE)
-        .select((dsl::tenant_id, dsl::kid, dsl::private_key))
-        .load(conn)?;
+    let sample = signing_keys::sealed(conn, Some(SAMPLE))?;
     let sealer = Sealer::upgrading(master);
     let opens = sample.iter().any(|(tenant, kid, sealed)| {
         sealer

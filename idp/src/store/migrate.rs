@@ -44,9 +44,7 @@ pub fn run_pending_then<T>(
     }
     .and_then(|()| {
         conn.transaction(|conn| {
-            if !pg {
-                conn.batch_execute("UPDATE change_counter SET value = value WHERE id = 1")?;
-            }
+            super::conn::write_lock_first(conn)?;
             upgrade(conn)
         })
     });

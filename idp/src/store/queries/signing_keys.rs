@@ -92,6 +92,21 @@ pub fn load_ring(
     Ok(Arc::new(KeyRing::new(keys)))
 }
 
+/// (tenant id, key id, sealed private key) of every tenant's keys, newest
+/// first, at most `limit` of them: for the start-up checks of the master key.
+pub fn sealed(
+    conn: &mut DbConnection,
+    limit: Option<i64>,
+) -> Result<Vec<(String, String, Vec<u8>)>, StoreError> {
+    let query = dsl::signing_keys
+        .order((dsl::created_at.desc(), dsl::kid.asc()))
+        .select((dsl::tenant_id, dsl::kid, dsl::private_key));
+    Ok(match limit {
+        Some(limit) => query.limit(limit).load(conn)?,
+        None => query.load(conn)?,
+    })
+}
+
 /// Seals again, under the current at-rest key, every private key of every
 /// tenant still sealed under the master key itself (the one-time subkey
 /// upgrade). A key that does not open under this master key is left as it
@@ -100,9 +115,7 @@ pub fn reseal_legacy(
     conn: &mut DbConnection,
     sealer: &Sealer,
 ) -> Result<(usize, usize), StoreError> {
-    let rows: Vec<(String, String, Vec<u8>)> = dsl::signing_keys
-        .select((dsl::tenant_id, dsl::kid, dsl::private_key))
-        .load(conn)?;
+    let rows = sealed(conn, None)?;
     let (mut resealed, mut foreign) = (0, 0);
     for (tenant, kid, sealed) in rows {
         if Sealer::is_current(&sealed) {
