@@ -63,5 +63,6 @@ pub fn build(
             }),
         )
         .default_service(web::to(no_route))
+        .wrap(actix_web::middleware::from_fn(crate::refusals::record))
         .wrap(actix_web::middleware::from_fn(no_nul))
 }

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use idp::domain::token::access_token::AccessTokenClaims;
 use idp::ids::TenantId;
 use idp::store::queries::admin_grants::{self, ALL_TENANTS};
@@ -49,6 +49,7 @@ pub fn subject_of(claims: &AccessTokenClaims) -> String {
 async fn authenticate(
     state: &AdminState,
     header: Option<String>,
+    req: &HttpRequest,
 ) -> Result<AdminPrincipal, AdminError> {
     let token = header
         .as_deref()
@@ -98,6 +99,9 @@ async fn authenticate(
         return Err(AdminError::Unauthorized(INVALID));
     }
     let subject = subject_of(&claims);
+    // Whoever is refused from here on is named in the security event.
+    req.extensions_mut()
+        .insert(crate::refusals::Caller(subject.clone()));
     let lookup = subject.clone();
     let grants = platform
         .db
@@ -124,9 +128,10 @@ impl FromRequest for AdminPrincipal {
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| AdminError::Internal("state missing".into()))?;
-            authenticate(&state, header).await
+            authenticate(&state, header, &req).await
         })
     }
 }

@@ -46,6 +46,7 @@ pub async fn start(
         platform,
         freshness: feed.freshness(),
         system,
+        refusals: std::sync::Arc::default(),
     };
     let data = web::Data::new(state.clone());
     let addr = listener

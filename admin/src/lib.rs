@@ -23,6 +23,7 @@ pub mod openapi;
 pub mod ops;
 pub mod page;
 pub mod patch;
+pub mod refusals;
 pub mod respond;
 pub mod routes;
 pub mod scope;

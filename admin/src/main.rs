@@ -10,7 +10,6 @@ use idp::config::Config;
 use idp::platform::Platform;
 use idp_admin::cli::commands::{self, Remote};
 use idp_admin::{boot, bootstrap};
-use tracing_subscriber::EnvFilter;
 
 /// Admin service and CLI of the identity platform.
 #[derive(Parser)]
@@ -40,12 +39,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    idp::logging::init();
     let args = Args::parse();
     match args.command.unwrap_or(Command::Serve { exit_with: None }) {
         Command::Remote(remote) => {

@@ -37,6 +37,8 @@ pub struct AdminState {
     pub freshness: Arc<Freshness>,
     /// The system tenant's keys and revocations, reloaded after it changes.
     pub system: Arc<SystemCache>,
+    /// How many refused calls may still be audited this minute.
+    pub refusals: Arc<crate::refusals::RefusalBudget>,
 }
 
 /// The system tenant as last read, and whether it changed since.

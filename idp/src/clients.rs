@@ -4,6 +4,7 @@
 
 use crate::crypto::client_secret;
 use crate::domain::client::{Client, ClientError, NewClient};
+use crate::domain::scope::builtin;
 use crate::ids::{ClientId, TenantId};
 use crate::platform::Platform;
 use crate::secret::Secret;
@@ -82,6 +83,7 @@ pub async fn create_audited(
     let secret = prepared.secret.clone();
     let client = platform
         .change(Reach::Tenant(tenant), audit, move |conn, now| {
+            known_scopes(conn, tenant, &prepared.new.scopes)?;
             Ok::<_, ClientOpError>(prepared.insert(conn, now)?)
         })
         .await?;
@@ -110,6 +112,7 @@ impl Prepared {
         new: NewClient,
     ) -> Result<Self, ClientOpError> {
         new.validate()?;
+        new.refuse_unimplemented(None)?;
         let secret = new.is_confidential().then(client_secret::generate);
         let digest = secret
             .as_ref()
@@ -160,13 +163,33 @@ where
             }
             let current = clients::find(conn, tenant, &id)?.ok_or(ClientOpError::NotFound)?;
             let next = edit(&current)?;
-            next.registration()
-                .validate()
+            let registration = next.registration();
+            registration.validate().map_err(ClientOpError::from)?;
+            known_scopes(conn, tenant, &registration.scopes)?;
+            registration
+                .refuse_unimplemented(Some(&current.settings.grant_types))
                 .map_err(ClientOpError::from)?;
             clients::update(conn, tenant, &next, now)?;
             Ok(next)
         })
         .await
+}
+
+/// Refuses a scope that is neither an OpenID Connect scope nor one an API of
+/// `tenant` defines: a client given it would get tokens without it.
+pub fn known_scopes(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    scopes: &[String],
+) -> Result<(), ClientOpError> {
+    let apis = crate::store::queries::apis::list(conn, tenant)?;
+    let unknown = scopes
+        .iter()
+        .find(|s| builtin(s).is_none() && !apis.iter().any(|a| a.defines(s)));
+    match unknown {
+        Some(scope) => Err(ClientError::UnknownScope(scope.clone()).into()),
+        None => Ok(()),
+    }
 }
 
 /// The client `id` of `tenant`.

@@ -6,7 +6,9 @@
 
 use crate::crypto::{b64url, sha256};
 use crate::domain::grant::authorization_code::CodeGrant;
-use crate::domain::grant::refresh_token::{RefreshTokenError, StoredToken, check_rotation};
+use crate::domain::grant::refresh_token::{
+    RefreshTokenError, StoredToken, check_resource, check_rotation,
+};
 use crate::domain::policy::TenantPolicy;
 use crate::domain::token::access_token::AccessTokenClaims;
 use crate::domain::token::id_token::SignIn;
@@ -187,8 +189,10 @@ pub async fn rotate(
     token: &str,
     client_id: &str,
     requested: Option<&[String]>,
+    resources: &[&str],
 ) -> Result<(Secret<String>, UserGrant), RefreshError> {
     let old = digest(token);
+    let resources: Vec<String> = resources.iter().map(|r| (*r).to_owned()).collect();
     let next = b64url(&random_bytes::<32>());
     let now = platform.clock.now_secs();
     let idle = policy.refresh_idle_ttl_secs;
@@ -214,6 +218,10 @@ pub async fn rotate(
                 Ok(()) => {}
                 Err(RefreshTokenError::Reused) => return Ok(Rotation::Reused(row.grant_id)),
                 Err(refused) => return Ok(Rotation::Refused(refused)),
+            }
+            let resources: Vec<&str> = resources.iter().map(String::as_str).collect();
+            if let Err(refused) = check_resource(&resources, &grant.audience) {
+                return Ok(Rotation::Refused(refused));
             }
             if !refresh_tokens::mark_used(conn, tenant, &old, now)? {
                 return Ok(Rotation::Reused(row.grant_id));

@@ -109,7 +109,13 @@ pub struct ClientId(String);
 impl ClientId {
     /// A fresh random id (128 bits).
     pub fn generate() -> Self {
-        Self(crate::crypto::b64url(&crate::secret::random_bytes::<16>()))
+        // Never a leading `-`: command lines would read the id as an option.
+        loop {
+            let id = crate::crypto::b64url(&crate::secret::random_bytes::<16>());
+            if !id.starts_with('-') {
+                return Self(id);
+            }
+        }
     }
 
     /// Wraps a value received on the wire or read from the database. Ids are
@@ -133,6 +139,17 @@ impl fmt::Display for ClientId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_client_ids_never_look_like_options() {
+        // One in 64 base64url strings starts with `-`: 4,000 draws would
+        // meet one with near certainty.
+        for _ in 0..4_000 {
+            let id = ClientId::generate();
+            assert!(!id.as_str().starts_with('-'), "{}", id.as_str());
+            assert_eq!(id.as_str().len(), 22);
+        }
+    }
 
     #[test]
     fn slug_rule() {

@@ -30,6 +30,7 @@ pub mod domain;
 pub mod ephemeral;
 pub mod grants;
 pub mod ids;
+pub mod logging;
 pub mod platform;
 pub mod protocol;
 pub mod secret;

@@ -130,21 +130,53 @@ pub async fn find(
         .await
 }
 
-/// Checks `login` (username or email) and `password` in `tenant`. An unknown
-/// login costs the same argon2id verification as a known one.
+/// The account `login` (a username, or an email address compared
+/// lower-cased) names in `tenant`, with its password hash: read before an
+/// attempt is counted, so attempts count per account whatever name was typed.
+pub async fn find_for_sign_in(
+    platform: &Platform,
+    tenant: TenantId,
+    login: &str,
+) -> Result<Option<Candidate>, StoreError> {
+    let lookup = login.to_owned();
+    let found = platform
+        .db
+        .run(move |conn| users::find_by_login(conn, tenant, &lookup))
+        .await?;
+    Ok(found.map(|(user, hash)| Candidate { user, hash }))
+}
+
+/// Checks `login` (username or email) and `password` in `tenant`: an
+/// unknown login costs the same argon2id verification as a known one.
+/// [`find_for_sign_in`] then [`check_password`], for callers that count
+/// nothing in between.
 pub async fn sign_in(
     platform: &Platform,
     tenant: TenantId,
     login: &str,
     password: &str,
 ) -> Result<User, SignInError> {
-    let lookup = login.to_owned();
-    let found = platform
-        .db
-        .run(move |conn| users::find_by_login(conn, tenant, &lookup))
-        .await?;
-    let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), hash),
+    let candidate = find_for_sign_in(platform, tenant, login).await?;
+    check_password(platform, candidate, password).await
+}
+
+/// An account a login name resolved to, and its password hash.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The account.
+    pub user: User,
+    hash: Option<String>,
+}
+
+/// Checks `password` for `candidate` (`None`: the name matched no account;
+/// a dummy hash is verified then, so timing does not tell).
+pub async fn check_password(
+    platform: &Platform,
+    candidate: Option<Candidate>,
+    password: &str,
+) -> Result<User, SignInError> {
+    let (user, hash) = match candidate {
+        Some(Candidate { user, hash }) => (Some(user), hash),
         None => (None, None),
     };
     let passwords = platform.passwords.clone();
@@ -202,12 +234,4 @@ pub async fn set_enabled(
         crate::grants::revoke_user(platform, tenant, policy, id.as_str()).await?;
     }
     Ok(found)
-}
-
-/// The ephemeral counter of sign-in attempts on `login` (a username or an
-/// email address) in `tenant` since `epoch`: an admin unlock moves the epoch
-/// (a watermark every server process reads), which starts a fresh count.
-pub fn attempts_key(tenant: TenantId, login: &str, epoch: i64) -> crate::ephemeral::Key {
-    let login = login.trim().to_lowercase();
-    crate::ephemeral::Key::new(tenant, "login-attempts", &format!("{epoch}:{login}"))
 }

@@ -9,6 +9,8 @@ pub struct AdminChild {
     _child: tokio::process::Child,
     /// Where it listens.
     pub url: String,
+    /// How to run the binary from the current folder (for the banner).
+    pub command: String,
 }
 
 /// The `idp-admin` binary next to this executable, if it was built.
@@ -23,7 +25,16 @@ pub fn spawn(config_file: Option<&std::path::Path>, bind: &str) -> Result<AdminC
     let binary = sibling().ok_or_else(|| {
         "the admin service binary is not built (cargo build --release -p idp-admin)".to_owned()
     })?;
-    let mut command = tokio::process::Command::new(binary);
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            binary
+                .strip_prefix(cwd)
+                .ok()
+                .map(std::path::Path::to_path_buf)
+        })
+        .unwrap_or_else(|| binary.clone());
+    let mut command = tokio::process::Command::new(&binary);
     if let Some(file) = config_file {
         command.arg("--config").arg(file);
     }
@@ -38,5 +49,20 @@ pub fn spawn(config_file: Option<&std::path::Path>, bind: &str) -> Result<AdminC
     Ok(AdminChild {
         _child: child,
         url: format!("http://{bind}"),
+        command: shown.display().to_string(),
     })
+}
+
+impl AdminChild {
+    /// Waits until the admin service accepts connections (at most `within`),
+    /// so its start-up log lines come before the banner, not inside it.
+    pub async fn wait_listening(&self, bind: &str, within: std::time::Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        while tokio::time::Instant::now() < deadline {
+            if tokio::net::TcpStream::connect(bind).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
 }

@@ -8,7 +8,6 @@ use clap::Parser;
 use idp::clock::Clock;
 use idp::config::Config;
 use idp_server::{admin_child, boot, demo};
-use tracing_subscriber::EnvFilter;
 
 /// The OAuth 2.0 / OpenID Connect authorization server.
 #[derive(Parser)]
@@ -23,12 +22,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    idp::logging::init();
     let args = Args::parse();
     let config = match Config::load(args.config.as_deref()) {
         Ok(config) => config,
@@ -74,20 +68,24 @@ async fn run(
         }
     })
     .map_err(|e| e.to_string())?;
+    tracing::info!(addr = %running.addr, "listening");
+    // Kept alive (and killed on drop) for as long as the server runs.
+    let admin = match with_demo {
+        true => Some(admin_child::spawn(config_file, &admin_bind)),
+        false => None,
+    };
+    if let Some(Ok(child)) = &admin {
+        child
+            .wait_listening(&admin_bind, std::time::Duration::from_secs(5))
+            .await;
+    }
     if let Some(created) = &demo {
         println!("{}", demo::banner(&running.state, created));
     }
-    // Kept alive (and killed on drop) for as long as the server runs.
-    let _admin = with_demo.then(|| match admin_child::spawn(config_file, &admin_bind) {
-        Ok(child) => {
-            println!("{}", demo::admin_banner(&child.url));
-            Some(child)
-        }
-        Err(why) => {
-            println!("\nAdmin service not started: {why}");
-            None
-        }
-    });
-    tracing::info!(addr = %running.addr, "listening");
+    match &admin {
+        Some(Ok(child)) => println!("{}", demo::admin_banner(&child.url, &child.command)),
+        Some(Err(why)) => println!("\nAdmin service not started: {why}"),
+        None => {}
+    }
     server.await.map_err(|e| e.to_string())
 }

@@ -10,7 +10,7 @@ use crate::endpoints::{
     authorize, discovery, health, introspect, jwks, logout, revoke, token, userinfo,
 };
 use crate::errors::{no_route, post_only};
-use crate::pages::assets::{branding, stylesheet};
+use crate::pages::assets::{branding, icon, stylesheet};
 use crate::pages::{consent, login};
 
 /// Registers every route.
@@ -19,6 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/health/ready", web::get().to(health::ready))
         .route("/health/stats", web::get().to(health::stats))
         .route("/assets/pages.css", web::get().to(stylesheet))
+        .route("/assets/favicon.svg", web::get().to(icon))
+        .route("/favicon.ico", web::get().to(icon))
         .route(
             "/.well-known/oauth-authorization-server/t/{slug}",
             web::get().to(discovery::get_metadata),

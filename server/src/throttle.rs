@@ -34,7 +34,8 @@ impl ClientThrottle {
         (until > now_ms).then(|| (until - now_ms + 999) / 1000)
     }
 
-    /// Counts a failed authentication; blocks the client when over the limit.
+    /// Counts a failed authentication; the failure that reaches the limit
+    /// blocks the client, so the next try gets 429.
     pub async fn record_failure(&self, platform: &Platform, tenant: TenantId, client: &str) {
         let key = Key::new(tenant, "client-auth-failures", client);
         let count = match platform.ephemeral.incr(&platform.clock, &key, WINDOW).await {
@@ -44,7 +45,7 @@ impl ClientThrottle {
                 return;
             }
         };
-        if count <= MAX_FAILURES {
+        if count < MAX_FAILURES {
             return;
         }
         let now = platform.clock.now_ms();

@@ -361,6 +361,13 @@ async fn check_page(browser: &Browser, name: &str) {
             browser.no_horizontal_scroll().await,
             "the {name} page ({url}) scrolls sideways at {width}px"
         );
+        // Buttons of one row share one top edge (a wrapped row has two).
+        for tops in browser.button_row_tops().await {
+            assert!(
+                tops.len() == 1 || width < 400,
+                "the {name} page's buttons are misaligned at {width}px: tops {tops:?}"
+            );
+        }
         let unlabelled = browser.unlabelled_inputs().await;
         assert!(
             unlabelled.is_empty(),
@@ -441,6 +448,20 @@ async fn hosted_pages_fit_phone_and_desktop_widths_with_labelled_inputs() {
     wait_for_text(&browser, "You are signed out").await;
     check_page(&browser, "logged-out").await;
 
+    // The icon every page names (and browsers fetch without being told).
+    for path in ["/favicon.ico", "/assets/favicon.svg"] {
+        let icon = server.get(path).await;
+        assert_eq!(icon.status(), 200, "{path}");
+        assert_eq!(
+            icon.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("image/svg+xml"),
+            "{path}"
+        );
+    }
+    assert!(browser.source().await.contains("/assets/favicon.svg"));
+
     browser.close().await;
     server.stop().await;
 }
@@ -467,7 +488,9 @@ async fn the_demo_binary_prints_a_url_that_signs_the_demo_user_in() {
         fresh.url_on_services(),
     );
     process.wait_ready(Duration::from_secs(30)).await;
-    let printed = process.printed();
+    let printed = process
+        .wait_printed("Sign in as a person", Duration::from_secs(30))
+        .await;
     let password = banner_value(&printed, "password")
         .unwrap_or_else(|| panic!("the banner has a password line:\n{printed}"));
     let password = password

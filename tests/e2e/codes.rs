@@ -19,6 +19,7 @@ fn grant() -> CodeGrant {
         auth_time: 1,
         session_id: "s".into(),
         amr: vec!["pwd".into()],
+        resource: None,
     }
 }
 

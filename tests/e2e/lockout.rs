@@ -369,3 +369,76 @@ async fn a_tenant_sets_its_own_password_and_lockout_rules() {
     .await;
     admin.server.stop().await;
 }
+
+#[actix_rt::test]
+async fn a_username_and_an_email_address_share_one_count() {
+    // BRF-01: attempts count per account, whichever of its names is typed:
+    // nine wrong guesses under the username and one under the email address
+    // reach the limit of ten.
+    let server = server_at_window_start().await;
+    let (tenant, client, _) = tenant_with(&server, "erin").await;
+    let (browser, form) = fail(&server, &tenant, &client, "erin", 9).await;
+    assert_refused(
+        &post(&browser, &form, "Erin@Example.TEST", "wrong password").await,
+        "the tenth failure, under the email address",
+    );
+    for login in ["erin", "erin@example.test"] {
+        let browser = server.browser();
+        let form = open_login(&browser, &tenant, &client).await;
+        assert_refused(
+            &post(&browser, &form, login, PASSWORD).await,
+            &format!("BRF-01: locked under {login} too"),
+        );
+    }
+}
+
+/// `password_verifications` of the server's `/health/stats`.
+async fn verifications(server: &TestServer) -> u64 {
+    let (status, stats) = server.get_json("/health/stats").await;
+    assert_eq!(status, 200, "{stats}");
+    stats["password_verifications"]
+        .as_u64()
+        .expect("password_verifications")
+}
+
+#[actix_rt::test]
+async fn a_concurrent_burst_from_one_address_gets_no_more_checks_than_the_limit() {
+    // BRF-01: the per-address count is taken before the password is checked,
+    // atomically, so 300 wrong sign-ins at once run at most 100 argon2id
+    // verifications; the rest get 429.
+    let server = server_at_window_start().await;
+    let (tenant, client, _) = tenant_with(&server, "alice").await;
+    let browser = server.browser();
+    let form = open_login(&browser, &tenant, &client).await;
+    let before = verifications(&server).await;
+    let names: Vec<String> = (1..=300).map(|i| format!("burst-{i}")).collect();
+    let pages: Vec<Page> = futures_util::stream::iter(&names)
+        .map(|name| post(&browser, &form, name, "x"))
+        .buffer_unordered(300)
+        .collect()
+        .await;
+    let checked = verifications(&server).await - before;
+    let count = |status: u16| pages.iter().filter(|p| p.status == status).count();
+    let (refused, throttled, unavailable) = (count(200), count(429), count(503));
+    // 503: a count the store did not take in time under this load fails
+    // closed, never open.
+    assert_eq!(
+        refused + throttled + unavailable,
+        300,
+        "every answer is a refusal, 429 or 503"
+    );
+    assert_eq!(
+        u64::try_from(refused).expect("small"),
+        checked,
+        "each check is one refusal"
+    );
+    assert!(
+        checked <= idp_server::login_guard::SOURCE_FAILURES,
+        "BRF-01: {checked} password verifications for a limit of 100"
+    );
+    // At most 100 attempts count within the limit; the others are 429 or 503.
+    assert!(
+        throttled + unavailable >= 200,
+        "the rest are refused before any check: {throttled} 429, {unavailable} 503"
+    );
+}

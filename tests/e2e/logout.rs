@@ -515,3 +515,45 @@ async fn a_code_from_before_the_logout_is_refused() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"], "invalid_grant");
 }
+
+#[actix_rt::test]
+async fn the_signed_out_page_leads_back_to_the_named_application() {
+    let server = TestServer::start().await;
+    let setup = setup(&server).await;
+    let browser = server.browser();
+    sign_in(&server, &setup, &browser, "openid").await;
+    // client_id without a hint: confirmed, then signed out with a way back
+    // to the application's registered post-logout page.
+    let confirm = logout(&browser, &setup.tenant, &[("client_id", &setup.client.id)]).await;
+    let csrf = confirm.hidden("csrf").expect("csrf");
+    let client_id = confirm.hidden("client_id").expect("the client rides along");
+    let done = browser
+        .post(
+            &format!("/t/{}/logout", setup.tenant.slug),
+            &[("csrf", csrf.as_str()), ("client_id", client_id.as_str())],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    // Tera escapes `/` in attribute values as `&#x2F;`.
+    let unescaped = |body: &str| body.replace("&#x2F;", "/");
+    assert!(
+        unescaped(&done.body).contains(&format!(
+            "<a href=\"{AFTER_LOGOUT}\">Back to Test &lt;App&gt;</a>"
+        )),
+        "a way back: {}",
+        done.body
+    );
+    // A client with no post-logout page: the origin of its redirect URI.
+    let plain = server
+        .web_client(&setup.tenant, AuthMethod::ClientSecretBasic, |_| {})
+        .await;
+    let page = logout(&browser, &setup.tenant, &[("client_id", &plain.id)]).await;
+    assert!(
+        unescaped(&page.body).contains("<a href=\"https://app.example.test/\">Back to"),
+        "{}",
+        page.body
+    );
+    // Nothing named: no link, nothing to follow.
+    let page = logout(&browser, &setup.tenant, &[]).await;
+    assert!(!page.body.contains("Back to"), "{}", page.body);
+}

@@ -17,17 +17,25 @@ async fn first_command_serves_the_demo_tenant_and_survives_restart() {
     let mut process = ServerProcess::spawn(&cwd.path, port, &["--demo"], database);
     process.wait_ready(Duration::from_secs(30)).await;
     let issuer = format!("http://127.0.0.1:{port}/t/demo");
-    let printed = process.printed();
+    // The admin service's part comes last, once it listens.
+    let printed = process
+        .wait_printed("Admin service", Duration::from_secs(30))
+        .await;
+    let admin = std::fs::canonicalize(crate::support::binary::admin_binary()).expect("built");
     for expected in [
         format!("Issuer     {issuer}"),
         format!("{issuer}/.well-known/openid-configuration"),
         format!("{issuer}/jwks.json"),
+        format!("{issuer}/revoke"),
+        format!("{} bootstrap", admin.display()),
+        format!("{} revoke --tenant demo --user demo", admin.display()),
     ] {
         assert!(
             printed.contains(&expected),
             "banner lacks {expected}:\n{printed}"
         );
     }
+    assert!(!printed.contains('\u{1b}'), "no ANSI escapes:\n{printed}");
 
     let client = reqwest::Client::new();
     demo_machine_client_gets_a_verifiable_token(&client, &issuer, &printed).await;
@@ -138,4 +146,74 @@ async fn a_mixed_backend_refuses_to_start_with_a_clear_message() {
         stderr.contains("redis.url") && stderr.contains("SQLite"),
         "{stderr}"
     );
+}
+
+#[actix_rt::test]
+async fn logs_into_a_pipe_carry_no_colour_codes() {
+    let cwd = DataDir::new();
+    let port = free_port();
+    let mut process = ServerProcess::spawn_env(&cwd.path, port, &[], None, &[("RUST_LOG", "info")]);
+    process.wait_ready(Duration::from_secs(30)).await;
+    crate::support::eventually(Duration::from_secs(10), "info lines logged", || async {
+        process.stderr.lock().expect("lock").contains("listening")
+    })
+    .await;
+    let log = process.stderr.lock().expect("lock").clone();
+    process.kill();
+    assert!(
+        !log.contains('\u{1b}'),
+        "stderr is a pipe, not a terminal: no ANSI escapes:\n{log:?}"
+    );
+}
+
+#[actix_rt::test]
+async fn a_malformed_request_writes_no_error_line() {
+    // An overlong URI is refused by the HTTP layer, which logs it at ERROR:
+    // anyone could write error lines. It is logged at debug, truncated.
+    for (level, shown) in [("info", false), ("debug", true)] {
+        let cwd = DataDir::new();
+        let port = free_port();
+        let mut process =
+            ServerProcess::spawn_env(&cwd.path, port, &[], None, &[("RUST_LOG", level)]);
+        process.wait_ready(Duration::from_secs(30)).await;
+        let url = process.url.clone();
+        let path = format!("/t/x/authorize?state={}", "a".repeat(100_000));
+        let (status, _) =
+            tokio::task::spawn_blocking(move || crate::support::raw_http::get(&url, &path))
+                .await
+                .expect("sent");
+        assert!((400..500).contains(&status), "refused: {status}");
+        if shown {
+            crate::support::eventually(Duration::from_secs(5), "the debug line", || async {
+                process
+                    .stderr
+                    .lock()
+                    .expect("lock")
+                    .contains("malformed request")
+            })
+            .await;
+        }
+        // A request after it is served, so the log is flushed past it.
+        let live = reqwest::Client::new()
+            .get(format!("{}/health/live", process.url))
+            .send()
+            .await
+            .expect("live");
+        assert_eq!(live.status(), 200);
+        let log = process.stderr.lock().expect("lock").clone();
+        process.kill();
+        assert!(
+            !log.contains("ERROR"),
+            "RUST_LOG={level}: no error line:\n{log}"
+        );
+        assert!(
+            log.lines().all(|l| l.len() < 1_000),
+            "RUST_LOG={level}: nothing long is logged"
+        );
+        assert_eq!(
+            log.contains("malformed request"),
+            shown,
+            "RUST_LOG={level}:\n{log}"
+        );
+    }
 }

@@ -30,9 +30,44 @@ pub fn check_name(name: &str) -> Result<(), OpError> {
     Ok(())
 }
 
+/// Identifiers a tenant may not take: `urn:idp:*` names the platform's own
+/// audiences (the admin API), and anything under the platform's public URL
+/// would pass for the platform itself or another tenant's issuer.
+pub fn check_identifier(identifier: &str, public_url: &str) -> Result<(), OpError> {
+    if identifier
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("urn:idp:"))
+    {
+        return Err(OpError::Invalid(
+            "identifier: urn:idp: identifiers are reserved for the platform".into(),
+        ));
+    }
+    if is_under(identifier, public_url) {
+        return Err(OpError::Invalid(format!(
+            "identifier: must not be under the platform's public URL {public_url}"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `identifier` is `base` or a path below it (origins compared as
+/// the URL parser normalises them: case, default ports).
+fn is_under(identifier: &str, base: &str) -> bool {
+    let (Ok(id), Ok(base)) = (url::Url::parse(identifier), url::Url::parse(base)) else {
+        return false;
+    };
+    let prefix = base.path().trim_end_matches('/');
+    id.origin() == base.origin()
+        && id
+            .path()
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Registers an API, with its audit row in the same transaction.
 pub async fn create(platform: &Platform, scope: &TenantScope, new: NewApi) -> Result<Api, OpError> {
     check_name(&new.name)?;
+    check_identifier(&new.identifier, &platform.config.http.public_url)?;
     let scope_in = scope.clone();
     let audit = Audit::row(move |api: &Api| {
         let detail = json!({ "identifier": api.identifier });
@@ -118,4 +153,42 @@ pub async fn delete(platform: &Platform, scope: &TenantScope, id: &str) -> Resul
         })
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_identifier;
+
+    #[test]
+    fn platform_identifiers_are_reserved() {
+        let public = "https://id.example.com";
+        for ok in [
+            "https://api.example.com",
+            "urn:acme:api",
+            "https://id.example.com.evil/x",
+        ] {
+            assert!(check_identifier(ok, public).is_ok(), "{ok}");
+        }
+        for reserved in [
+            "urn:idp:admin",
+            "URN:IDP:anything",
+            "https://id.example.com",
+            "https://ID.example.com:443/t/other",
+            "https://id.example.com/t/other/",
+        ] {
+            let refused = check_identifier(reserved, public).expect_err(reserved);
+            assert!(refused.to_string().starts_with("identifier:"), "{refused}");
+        }
+        // A public URL with a path reserves only what is below it.
+        assert!(
+            check_identifier("https://id.example.com/api", "https://id.example.com/idp").is_ok()
+        );
+        assert!(
+            check_identifier(
+                "https://id.example.com/idp/t/x",
+                "https://id.example.com/idp"
+            )
+            .is_err()
+        );
+    }
 }

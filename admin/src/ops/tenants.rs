@@ -7,6 +7,7 @@ use idp::store::queries::tenants as tenant_queries;
 use idp::writes::{Audit, Reach};
 use serde_json::json;
 
+use super::revocations::{self, Target};
 use super::{Edit, EditError, OpError};
 use crate::auth::{AdminPrincipal, Role};
 use crate::scope::{SystemScope, TenantScope};
@@ -40,6 +41,9 @@ pub async fn create(
 ) -> Result<Tenant, OpError> {
     check_name(&new.display_name)?;
     new.policy.validate().map_err(OpError::invalid)?;
+    new.policy
+        .refuse_unimplemented(None)
+        .map_err(OpError::invalid)?;
     let system = system.clone();
     let audit = Audit::row(move |tenant: &Tenant| {
         let (id, detail) = (
@@ -91,18 +95,36 @@ pub async fn update<E: EditError>(
             let mut next = apply(&current)?;
             next.id = current.id;
             next.slug = current.slug.clone();
-            if current.enabled && !next.enabled {
-                keep_system(&current)?;
-            }
             check_name(&next.display_name)?;
             next.policy.validate().map_err(OpError::invalid)?;
+            next.policy
+                .refuse_unimplemented(Some(&current.policy))
+                .map_err(OpError::invalid)?;
+            if current.enabled && !next.enabled {
+                keep_system(&current)?;
+                kill_everything(conn, id, now)?;
+            }
             tenant_queries::update(conn, &next, now)?;
             Ok(next)
         })
         .await
 }
 
-/// Deactivates the tenant: its endpoints answer 404 from the next change poll.
+/// What deactivation does besides disabling: every token and session issued
+/// until now dies for good, so a tenant reactivated after a breach does not
+/// revive them (the tenant's not-before watermark, and its refresh-token
+/// families revoked durably).
+fn kill_everything(
+    conn: &mut idp::store::DbConnection,
+    tenant: TenantId,
+    now: i64,
+) -> Result<(), OpError> {
+    revocations::revoke_all(conn, tenant, &Target::Tenant, now)?;
+    Ok(())
+}
+
+/// Deactivates the tenant: its endpoints answer 404 from the next change
+/// poll, and everything it issued until now stays dead after a reactivation.
 pub async fn deactivate(
     platform: &Platform,
     system: &SystemScope,
@@ -126,6 +148,7 @@ pub async fn deactivate(
                 enabled: false,
                 ..tenant_queries::lock(conn, tenant.id)?
             };
+            kill_everything(conn, tenant.id, now)?;
             Ok::<_, OpError>(tenant_queries::update(conn, &next, now)?)
         })
         .await

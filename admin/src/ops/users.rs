@@ -159,8 +159,8 @@ pub async fn set_password(
         .await
 }
 
-/// Lifts the sign-in lock, and starts a fresh attempt count on the user's
-/// login names in every server process (a watermark moves the counters'
+/// Lifts the sign-in lock, and starts a fresh attempt count on the account
+/// in every server process (a watermark moves the counters'
 /// epoch; the servers read it at their next change poll).
 pub async fn unlock(platform: &Platform, scope: &TenantScope, id: &str) -> Result<(), OpError> {
     let (scope_in, id) = (scope.clone(), UserId::new(id));
@@ -175,10 +175,8 @@ pub async fn unlock(platform: &Platform, scope: &TenantScope, id: &str) -> Resul
             // Negative: "unlocked at", honoured before the servers see the
             // new attempt-count epoch (see `User::unlocked_after`).
             user_queries::set_locked_until(conn, tenant, &user.id, Some(-now), now)?;
-            for login in user.username.iter().chain(user.email.iter()) {
-                let subject = idp::domain::watermarks::login(login);
-                watermarks::raise(conn, tenant, &subject, now, now + UNLOCK_KEEP_SECS)?;
-            }
+            let subject = idp::domain::watermarks::sign_in_attempts(user.id.as_str());
+            watermarks::raise(conn, tenant, &subject, now, now + UNLOCK_KEEP_SECS)?;
             Ok(())
         })
         .await

@@ -3,6 +3,8 @@
 //! argon2id verification (on a dummy hash), so timing does not reveal which
 //! accounts exist. Both are slow on purpose: call them on the blocking pool.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
@@ -18,6 +20,8 @@ pub struct PasswordError;
 pub struct PasswordHasher {
     argon: Argon2<'static>,
     dummy: String,
+    /// Verifications run so far (the brute-force limits bound them).
+    verifications: AtomicU64,
 }
 
 impl std::fmt::Debug for PasswordHasher {
@@ -34,7 +38,11 @@ impl PasswordHasher {
             .hash_password(&random_bytes::<16>())
             .map_err(|_| PasswordError)?
             .to_string();
-        Ok(Self { argon, dummy })
+        Ok(Self {
+            argon,
+            dummy,
+            verifications: AtomicU64::new(0),
+        })
     }
 
     /// The PHC string of `password`, with a fresh salt.
@@ -48,6 +56,7 @@ impl PasswordHasher {
     /// Whether `password` matches `stored`; `None` (no such user, or no
     /// password set) verifies against the dummy hash and returns false.
     pub fn verify(&self, password: &str, stored: Option<&str>) -> bool {
+        self.verifications.fetch_add(1, Ordering::Relaxed);
         let (phc, real) = match stored {
             Some(phc) => (phc, true),
             None => (self.dummy.as_str(), false),
@@ -60,6 +69,11 @@ impl PasswordHasher {
             .verify_password(password.as_bytes(), &parsed)
             .is_ok();
         matches && real
+    }
+
+    /// How many verifications this process has run.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 }
 

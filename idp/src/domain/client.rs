@@ -136,6 +136,21 @@ impl Client {
         self.settings.grant_types.contains(&grant) && policy.allows(grant)
     }
 
+    /// Where a person may be sent back to the application when no request
+    /// names a place: its first post-logout URI, else the origin of its
+    /// first web redirect URI (registered values only, never a request's).
+    pub fn home_page(&self) -> Option<String> {
+        let s = &self.settings;
+        if let Some(first) = s.post_logout_redirect_uris.first() {
+            return Some(first.clone());
+        }
+        s.redirect_uris.iter().find_map(|uri| {
+            let url = url::Url::parse(uri).ok()?;
+            matches!(url.scheme(), "https" | "http")
+                .then(|| url.origin().ascii_serialization() + "/")
+        })
+    }
+
     /// The registration this client answers to: an edited client must still
     /// pass [`NewClient::validate`].
     pub fn registration(&self) -> NewClient {
@@ -254,12 +269,17 @@ impl NewClient {
         if self.name.trim().is_empty() || self.name.len() > 200 {
             return Err(ClientError::Name);
         }
-        for uri in self
-            .redirect_uris
-            .iter()
-            .chain(&self.post_logout_redirect_uris)
-        {
+        for uri in &self.redirect_uris {
             redirect_uri::validate(uri, self.is_confidential())?;
+        }
+        for uri in &self.post_logout_redirect_uris {
+            redirect_uri::validate(uri, self.is_confidential())
+                .map_err(ClientError::PostLogoutRedirectUri)?;
+        }
+        // Without one, the client could never complete a flow.
+        if self.grant_types.contains(&GrantType::AuthorizationCode) && self.redirect_uris.is_empty()
+        {
+            return Err(ClientError::NoRedirectUri);
         }
         if !self.web_origins.iter().all(|o| is_web_origin(o)) {
             return Err(ClientError::WebOrigin);
@@ -278,6 +298,19 @@ impl NewClient {
         }
         Ok(())
     }
+
+    /// Refuses grants no endpoint serves yet, unless `before` (the grants of
+    /// the stored client an update starts from) already had them.
+    pub fn refuse_unimplemented(&self, before: Option<&[GrantType]>) -> Result<(), ClientError> {
+        let new_grant = self
+            .grant_types
+            .iter()
+            .find(|g| !g.is_implemented() && !before.is_some_and(|b| b.contains(g)));
+        match new_grant {
+            Some(grant) => Err(ClientError::GrantNotImplemented(grant.as_str())),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A client registration that breaks a rule.
@@ -287,19 +320,33 @@ pub enum ClientError {
     #[error("client name must be 1 to 200 characters")]
     Name,
     /// A redirect URI breaks a rule.
-    #[error(transparent)]
+    #[error("redirect_uris: {0}")]
     RedirectUri(#[from] RedirectUriError),
+    /// A post-logout redirect URI breaks a rule.
+    #[error("post_logout_redirect_uris: {0}")]
+    PostLogoutRedirectUri(RedirectUriError),
+    /// The authorization code grant without a redirect URI.
+    #[error("redirect_uris: the authorization_code grant needs at least one redirect URI")]
+    NoRedirectUri,
+    /// A scope neither OpenID Connect nor any of the tenant's APIs defines.
+    #[error(
+        "scopes: `{0}` is neither an OpenID Connect scope nor a scope of one of the tenant's APIs"
+    )]
+    UnknownScope(String),
+    /// A grant no endpoint serves yet.
+    #[error("grant_types: `{0}` is not available yet")]
+    GrantNotImplemented(&'static str),
     /// RFC 6749 §4.4: only confidential clients use client_credentials.
     #[error("public clients cannot use client_credentials")]
     PublicClientCredentials,
     /// Scope names must be RFC 6749 §3.3 scope tokens.
-    #[error("invalid scope name")]
+    #[error("scopes: invalid scope name")]
     Scope,
     /// Lifetime outside 1..=86400 seconds.
     #[error("access token lifetime must be 1 to 86400 seconds")]
     Lifetime,
     /// A web origin is not `https://host[:port]` (or loopback `http`).
-    #[error("web origins are https://host[:port], or http on loopback")]
+    #[error("web_origins: each is https://host[:port], or http on loopback")]
     WebOrigin,
 }
 
@@ -347,5 +394,70 @@ mod tests {
             Some(AuthMethod::ClientSecretPost)
         );
         assert_eq!(AuthMethod::parse("private_key_jwt"), None);
+    }
+
+    #[test]
+    fn every_rule_names_its_field() {
+        let web = || {
+            NewClient::web(
+                "w",
+                AuthMethod::ClientSecretBasic,
+                &["https://a.example/cb"],
+                &[],
+            )
+        };
+        let cases: [(NewClient, ClientError, &str); 4] = [
+            (
+                NewClient {
+                    redirect_uris: vec![],
+                    ..web()
+                },
+                ClientError::NoRedirectUri,
+                "redirect_uris",
+            ),
+            (
+                NewClient {
+                    redirect_uris: vec!["https://u:p@a.example/cb".into()],
+                    ..web()
+                },
+                ClientError::RedirectUri(RedirectUriError::Userinfo),
+                "redirect_uris",
+            ),
+            (
+                NewClient {
+                    post_logout_redirect_uris: vec![" https://a.example/out".into()],
+                    ..web()
+                },
+                ClientError::PostLogoutRedirectUri(RedirectUriError::Whitespace),
+                "post_logout_redirect_uris",
+            ),
+            (
+                NewClient {
+                    post_logout_redirect_uris: vec!["https://u@a.example/out".into()],
+                    ..web()
+                },
+                ClientError::PostLogoutRedirectUri(RedirectUriError::Userinfo),
+                "post_logout_redirect_uris",
+            ),
+        ];
+        for (client, error, field) in cases {
+            assert_eq!(client.validate(), Err(error.clone()));
+            assert!(error.to_string().starts_with(field), "{error}");
+        }
+        let device = NewClient {
+            grant_types: vec![GrantType::DeviceCode],
+            ..NewClient::machine("d", &[])
+        };
+        assert_eq!(
+            device.refuse_unimplemented(None),
+            Err(ClientError::GrantNotImplemented(
+                "urn:ietf:params:oauth:grant-type:device_code"
+            ))
+        );
+        assert_eq!(
+            device.refuse_unimplemented(Some(&[GrantType::DeviceCode])),
+            Ok(())
+        );
+        assert_eq!(web().refuse_unimplemented(None), Ok(()));
     }
 }

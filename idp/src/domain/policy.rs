@@ -98,7 +98,6 @@ impl Default for TenantPolicy {
                 GrantType::AuthorizationCode,
                 GrantType::ClientCredentials,
                 GrantType::RefreshToken,
-                GrantType::DeviceCode,
             ],
             implicit_enabled: false,
             password_grant_enabled: false,
@@ -114,16 +113,42 @@ impl Default for TenantPolicy {
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
 
-/// A policy value outside its allowed range.
+/// A policy value that breaks a rule; each names the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("policy `{field}` must be between {min} and {max}")]
-pub struct PolicyError {
+pub enum PolicyError {
+    /// A number outside its allowed range.
+    #[error("policy `{field}` must be between {min} and {max}")]
+    Range {
+        /// The offending field.
+        field: &'static str,
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value.
+        max: i64,
+    },
+    /// Not a colour the stylesheet can take.
+    #[error(
+        "policy `branding.accent_color` must be a colour written #rrggbb (six hexadecimal digits)"
+    )]
+    Colour,
+    /// A switch or grant no endpoint serves yet.
+    #[error("policy `{field}`: `{value}` is not available yet")]
+    NotImplemented {
+        /// The offending field.
+        field: &'static str,
+        /// The refused value.
+        value: &'static str,
+    },
+}
+
+impl PolicyError {
     /// The offending field.
-    pub field: &'static str,
-    /// Smallest allowed value.
-    pub min: i64,
-    /// Largest allowed value.
-    pub max: i64,
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Range { field, .. } | Self::NotImplemented { field, .. } => field,
+            Self::Colour => "branding.accent_color",
+        }
+    }
 }
 
 impl TenantPolicy {
@@ -174,14 +199,40 @@ impl TenantPolicy {
         ];
         for (field, value, min, max) in checks {
             if value < min || value > max {
-                return Err(PolicyError { field, min, max });
+                return Err(PolicyError::Range { field, min, max });
             }
         }
         if !self.branding.is_valid() {
-            return Err(PolicyError {
-                field: "branding.accent_color",
-                min: 0,
-                max: 0,
+            return Err(PolicyError::Colour);
+        }
+        Ok(())
+    }
+
+    /// Refuses switches and grants that nothing serves yet, unless `before`
+    /// (the stored policy an update starts from) already had them: a tenant
+    /// written by an earlier release stays editable.
+    pub fn refuse_unimplemented(&self, before: Option<&Self>) -> Result<(), PolicyError> {
+        let had = |f: &dyn Fn(&Self) -> bool| before.is_some_and(f);
+        if self.implicit_enabled && !had(&|p| p.implicit_enabled) {
+            return Err(PolicyError::NotImplemented {
+                field: "implicit_enabled",
+                value: "true",
+            });
+        }
+        if self.password_grant_enabled && !had(&|p| p.password_grant_enabled) {
+            return Err(PolicyError::NotImplemented {
+                field: "password_grant_enabled",
+                value: "true",
+            });
+        }
+        let new_grant = self
+            .allowed_grants
+            .iter()
+            .find(|g| !g.is_implemented() && !had(&|p| p.allowed_grants.contains(g)));
+        if let Some(grant) = new_grant {
+            return Err(PolicyError::NotImplemented {
+                field: "allowed_grants",
+                value: grant.as_str(),
             });
         }
         Ok(())
@@ -215,16 +266,80 @@ mod tests {
             code_ttl_secs: 61,
             ..TenantPolicy::default()
         };
-        assert_eq!(policy.validate().map_err(|e| e.field), Err("code_ttl_secs"));
+        assert_eq!(
+            policy.validate().map_err(|e| e.field()),
+            Err("code_ttl_secs")
+        );
         let policy = TenantPolicy {
             refresh_absolute_ttl_secs: 10,
             refresh_idle_ttl_secs: 20,
             ..TenantPolicy::default()
         };
         assert_eq!(
-            policy.validate().map_err(|e| e.field),
+            policy.validate().map_err(|e| e.field()),
             Err("refresh_absolute_ttl_secs")
         );
+        let policy = TenantPolicy {
+            branding: Branding {
+                accent_color: Some("blue".into()),
+            },
+            ..TenantPolicy::default()
+        };
+        let refused = policy.validate().expect_err("not #rrggbb");
+        assert!(refused.to_string().contains("#rrggbb"), "{refused}");
+    }
+
+    #[test]
+    fn what_nothing_serves_is_refused_unless_already_stored() {
+        let default = TenantPolicy::default();
+        assert_eq!(default.refuse_unimplemented(None), Ok(()));
+        assert!(default.allowed_grants.iter().all(|g| g.is_implemented()));
+        let cases: [(TenantPolicy, &str, &str); 4] = [
+            (
+                TenantPolicy {
+                    implicit_enabled: true,
+                    ..TenantPolicy::default()
+                },
+                "implicit_enabled",
+                "true",
+            ),
+            (
+                TenantPolicy {
+                    password_grant_enabled: true,
+                    ..TenantPolicy::default()
+                },
+                "password_grant_enabled",
+                "true",
+            ),
+            (
+                TenantPolicy {
+                    allowed_grants: vec![GrantType::Password],
+                    ..TenantPolicy::default()
+                },
+                "allowed_grants",
+                "password",
+            ),
+            (
+                TenantPolicy {
+                    allowed_grants: vec![GrantType::DeviceCode],
+                    ..TenantPolicy::default()
+                },
+                "allowed_grants",
+                "urn:ietf:params:oauth:grant-type:device_code",
+            ),
+        ];
+        for (policy, field, value) in cases {
+            assert_eq!(
+                policy.refuse_unimplemented(None),
+                Err(PolicyError::NotImplemented { field, value })
+            );
+            assert_eq!(
+                policy.refuse_unimplemented(Some(&default)),
+                Err(PolicyError::NotImplemented { field, value })
+            );
+            // A tenant stored with it by an earlier release stays editable.
+            assert_eq!(policy.refuse_unimplemented(Some(&policy.clone())), Ok(()));
+        }
     }
 
     #[test]

@@ -21,10 +21,20 @@ pub enum RedirectUriError {
     /// reverse-domain form.
     #[error("custom-scheme redirect URIs are for native public clients, in reverse-domain form")]
     CustomScheme,
+    /// Credentials in the authority (`https://user:pw@host/`) invite
+    /// confusion about the host (RFC 3986 §3.2.1 deprecates them).
+    #[error("redirect URI must not carry a user name or password")]
+    Userinfo,
+    /// Matching is exact: a URI with white space could never be presented.
+    #[error("redirect URI must not contain white space")]
+    Whitespace,
 }
 
 /// Validates `uri` for a client that is `confidential` or not.
 pub fn validate(uri: &str, confidential: bool) -> Result<(), RedirectUriError> {
+    if uri.contains(char::is_whitespace) {
+        return Err(RedirectUriError::Whitespace);
+    }
     if uri.contains('#') {
         return Err(RedirectUriError::Fragment);
     }
@@ -32,6 +42,9 @@ pub fn validate(uri: &str, confidential: bool) -> Result<(), RedirectUriError> {
         return Err(RedirectUriError::Wildcard);
     }
     let parsed = url::Url::parse(uri).map_err(|_| RedirectUriError::NotAbsolute)?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(RedirectUriError::Userinfo);
+    }
     match parsed.scheme() {
         "https" if parsed.host_str().is_some() => Ok(()),
         "http" => match parsed.host() {
@@ -172,5 +185,29 @@ mod tests {
             validate("myapp:/cb", false),
             Err(RedirectUriError::CustomScheme)
         );
+        for userinfo in [
+            "https://user:pw@app.example.com/cb",
+            "https://user@app.example.com/cb",
+            "https://:pw@app.example.com/cb",
+            "http://user@127.0.0.1/cb",
+        ] {
+            assert_eq!(
+                validate(userinfo, true),
+                Err(RedirectUriError::Userinfo),
+                "{userinfo}"
+            );
+        }
+        for spaced in [
+            " https://app.example.com/cb",
+            "https://app.example.com/cb ",
+            "https://app.example.com/cb\n",
+            "https://app.example.com/c b",
+        ] {
+            assert_eq!(
+                validate(spaced, true),
+                Err(RedirectUriError::Whitespace),
+                "{spaced:?}"
+            );
+        }
     }
 }

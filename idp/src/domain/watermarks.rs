@@ -23,10 +23,10 @@ pub fn user(id: &str) -> String {
     format!("user:{id}")
 }
 
-/// The subject whose mark starts a fresh count of sign-in attempts on a
-/// login name (an admin unlock); lower-cased like the counter's key.
-pub fn login(name: &str) -> String {
-    format!("login:{}", name.trim().to_lowercase())
+/// The subject whose mark starts a fresh count of sign-in attempts on the
+/// account `user_id` (an admin unlock).
+pub fn sign_in_attempts(user_id: &str) -> String {
+    format!("login:user:{user_id}")
 }
 
 /// A tenant's live watermarks, by subject.
@@ -51,10 +51,11 @@ impl Watermarks {
             || user_id.is_some_and(|u| dead(&user(u)))
     }
 
-    /// The moment an admin last unlocked `name` (0: never): the epoch of its
-    /// sign-in attempt counter, so an unlock starts a fresh count everywhere.
-    pub fn login_epoch(&self, name: &str) -> i64 {
-        self.0.get(&login(name)).copied().unwrap_or(0)
+    /// The moment an admin last unlocked the account `user_id` (0: never):
+    /// the epoch of its sign-in attempt counter, so an unlock starts a fresh
+    /// count everywhere.
+    pub fn login_epoch(&self, user_id: &str) -> i64 {
+        self.0.get(&sign_in_attempts(user_id)).copied().unwrap_or(0)
     }
 
     /// How many are held.

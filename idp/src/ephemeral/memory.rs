@@ -159,6 +159,13 @@ impl MemoryStore {
         count
     }
 
+    pub(super) fn decr(&self, key: &str) {
+        let mut shard = self.shard(key);
+        if let Some(entry) = shard.counters.get_mut(key) {
+            entry.0 = entry.0.saturating_sub(1);
+        }
+    }
+
     pub(super) fn publish(&self, channel: &str, payload: &[u8]) {
         // No receiver is not an error: nobody is listening yet.
         let _ = self.channel.send((channel.to_owned(), payload.to_vec()));

@@ -153,6 +153,26 @@ impl Ephemeral {
         }
     }
 
+    /// Takes back one event counted by [`Self::incr`] in the current window
+    /// (an attempt counted before it was checked turned out not to count).
+    pub async fn decr(
+        &self,
+        clock: &Clock,
+        key: &Key,
+        window: Duration,
+    ) -> Result<(), EphemeralError> {
+        let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1);
+        let index = clock.now_ms().div_euclid(window_ms);
+        let windowed = format!("{}:w{index}", key.as_str());
+        match self {
+            Self::Redis(r) => r.decr(&windowed).await,
+            Self::Memory(m) => {
+                m.decr(&windowed);
+                Ok(())
+            }
+        }
+    }
+
     /// Takes the value under `key` (as [`Self::take`]) and, in the same atomic
     /// step, leaves `note` followed by the taken value under `other` until
     /// `expires_at_ms`: whoever finds `key` gone finds `other` already there.

@@ -137,6 +137,16 @@ impl RedisStore {
         }
     }
 
+    /// Takes one back from a counter that exists (a missing one stays
+    /// missing: its window is over).
+    pub(super) async fn decr(&self, key: &str) -> Result<(), EphemeralError> {
+        const SCRIPT: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then \
+            return redis.call('DECR', KEYS[1]) end return 0";
+        self.query::<i64>(redis::cmd("EVAL").arg(SCRIPT).arg(1).arg(key))
+            .await
+            .map(drop)
+    }
+
     pub(super) async fn publish(
         &self,
         channel: &str,

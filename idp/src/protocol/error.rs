@@ -84,6 +84,10 @@ impl From<crate::domain::grant::authorization_code::AuthorizationCodeError> for 
                 "this client may not use the authorization code grant",
             ),
             E::MissingCode => Self::new(TokenErrorCode::InvalidRequest, "code is required"),
+            E::InvalidTarget => Self::new(
+                TokenErrorCode::InvalidTarget,
+                "resource must be the one API the authorization request named, once",
+            ),
             // One wording for all: the client learns nothing about which
             // binding failed, nor whether the code ever existed.
             E::UnknownCode
@@ -115,6 +119,10 @@ impl From<crate::domain::grant::refresh_token::RefreshTokenError> for TokenError
             E::InvalidScope => Self::new(
                 TokenErrorCode::InvalidScope,
                 "refresh cannot add scopes to the grant",
+            ),
+            E::InvalidTarget => Self::new(
+                TokenErrorCode::InvalidTarget,
+                "resource must be the grant's own API, once",
             ),
             E::Unknown
             | E::ClientMismatch
@@ -167,6 +175,8 @@ pub enum AuthorizeErrorCode {
     UnsupportedResponseType,
     /// RFC 6749 §4.1.2.1: a requested scope is invalid or not allowed.
     InvalidScope,
+    /// RFC 8707 §2: the `resource` is unknown, repeated or not allowed.
+    InvalidTarget,
     /// RFC 6749 §4.1.2.1: an unexpected condition on the server.
     ServerError,
     /// RFC 6749 §4.1.2.1: the server cannot answer right now.
@@ -201,6 +211,7 @@ impl AuthorizeErrorCode {
             Self::AccessDenied => "access_denied",
             Self::UnsupportedResponseType => "unsupported_response_type",
             Self::InvalidScope => "invalid_scope",
+            Self::InvalidTarget => "invalid_target",
             Self::ServerError => "server_error",
             Self::TemporarilyUnavailable => "temporarily_unavailable",
             Self::InteractionRequired => "interaction_required",
@@ -290,6 +301,7 @@ mod authorize_tests {
             (C::AccessDenied, "access_denied"),
             (C::UnsupportedResponseType, "unsupported_response_type"),
             (C::InvalidScope, "invalid_scope"),
+            (C::InvalidTarget, "invalid_target"),
             (C::ServerError, "server_error"),
             (C::TemporarilyUnavailable, "temporarily_unavailable"),
             (C::InteractionRequired, "interaction_required"),

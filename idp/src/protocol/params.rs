@@ -21,3 +21,22 @@ pub enum GrantType {
     #[serde(rename = "password")]
     Password,
 }
+
+impl GrantType {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::ClientCredentials => "client_credentials",
+            Self::RefreshToken => "refresh_token",
+            Self::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
+            Self::Password => "password",
+        }
+    }
+
+    /// Whether an endpoint serves it: the others are refused in policies and
+    /// client registrations rather than accepted and left doing nothing.
+    pub fn is_implemented(self) -> bool {
+        !matches!(self, Self::DeviceCode | Self::Password)
+    }
+}

@@ -43,7 +43,9 @@ pub fn banner(state: &AppState, demo: &Demo) -> String {
          \n\nTry it:\
          \n  curl -s {issuer}/.well-known/openid-configuration\
          \n  curl -s -u {DEMO_MACHINE_CLIENT}:{secret_arg} -d grant_type=client_credentials {issuer}/token\
+         \n  curl -s {issuer}/jwks.json\
          \n  curl -s -u {DEMO_MACHINE_CLIENT}:{secret_arg} -d token=ACCESS_TOKEN {issuer}/introspect\
+         \n  curl -s -u {DEMO_MACHINE_CLIENT}:{secret_arg} -d token=ACCESS_TOKEN {issuer}/revoke\
          \n\nSign in as a person (authorization code + PKCE, client {DEMO_WEB_CLIENT}):\
          \n  user      {DEMO_USER}\
          \n  password  {password}\
@@ -58,14 +60,16 @@ pub fn banner(state: &AppState, demo: &Demo) -> String {
     )
 }
 
-/// What to do next with the admin service the demo started.
-pub fn admin_banner(admin_url: &str) -> String {
+/// What to do next with the admin service the demo started; `command` runs
+/// its binary from the current folder.
+pub fn admin_banner(admin_url: &str, command: &str) -> String {
     format!(
         "\nAdmin service (its own process): {admin_url}   (OpenAPI: {admin_url}/openapi.json)\
          \n  Bootstrap it once, in this folder; it prints admin credentials to export:\
-         \n    idp-admin bootstrap\
+         \n    {command} bootstrap\
          \n  then, for example:\
-         \n    idp-admin tenants create --slug acme --name \"Acme\"\
-         \n    idp-admin tenants list"
+         \n    {command} tenants create --slug acme --name \"Acme\"\
+         \n    {command} tenants list\
+         \n    {command} revoke --tenant {DEMO_SLUG} --user {DEMO_USER}   (every token and session of the demo user)"
     )
 }

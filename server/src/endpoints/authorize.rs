@@ -62,7 +62,12 @@ async fn authorize(
         Some(id) => tenant::find_client(state, &tenant, &ClientId::new(id)).await?,
         None => None,
     };
-    match validate(&params, client.as_deref(), &snapshot.tenant.policy) {
+    match validate(
+        &params,
+        client.as_deref(),
+        &snapshot.tenant.policy,
+        &snapshot.apis,
+    ) {
         AuthorizeOutcome::ErrorPage(message) => Ok(error_page(
             StatusCode::BAD_REQUEST,
             &snapshot.tenant,

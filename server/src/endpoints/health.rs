@@ -61,5 +61,6 @@ pub async fn stats(state: web::Data<AppState>) -> HttpResponse {
             "db_calls": state.platform.db.calls(),
             "tenants_cached": state.tenants.len(),
             "tenant_actors": state.actors.get(),
+            "password_verifications": state.platform.passwords.verifications(),
         }))
 }

@@ -90,9 +90,22 @@ async fn logout(
             Some(uri.to_owned())
         }
     };
+    // The signed-out page's way back: the application the request names.
+    let named = hint
+        .as_ref()
+        .map(|h| h.aud.as_str())
+        .or_else(|| params.first("client_id"));
+    let home = match named {
+        Some(id) => tenant::find_client(state, &tenant, &ClientId::new(id))
+            .await?
+            .filter(|c| c.enabled)
+            .and_then(|c| c.home_page().map(|url| (c.name.clone(), url))),
+        None => None,
+    };
     let back = Return {
         target,
         state: params.first("state").map(str::to_owned),
+        home,
     };
     let confirmed = |s: &Session| {
         posted
@@ -119,6 +132,7 @@ async fn logout(
             .with("action", page_path(&tenant, "logout"))
             .with("csrf", &session.csrf)
             .with("id_token_hint", params.first("id_token_hint"))
+            .with("client_id", params.first("client_id"))
             .with("post_logout_redirect_uri", back.target.as_deref())
             .with("state", back.state.as_deref())
             .response()),
@@ -129,10 +143,13 @@ async fn logout(
     }
 }
 
-/// Where the user goes after signing out: a registered URI with `state`.
+/// Where the user goes after signing out: a registered URI with `state`;
+/// without one, the signed-out page links to the application's home page.
 struct Return {
     target: Option<String>,
     state: Option<String>,
+    /// The named application's name and home page.
+    home: Option<(String, String)>,
 }
 
 /// Which session a logout ends.
@@ -173,7 +190,13 @@ async fn finish(
             }
             found(url.as_str())
         }
-        None => Page::for_tenant("logged_out.html", "Signed out", &snapshot.tenant).response(),
+        None => {
+            let (name, url) = back.home.unzip();
+            Page::for_tenant("logged_out.html", "Signed out", &snapshot.tenant)
+                .with("back_name", name)
+                .with("back_url", url)
+                .response()
+        }
     };
     if matches!(ending, Ending::Session(..)) {
         let removal = policy.removal(policy.session_name(&snapshot.tenant.slug));

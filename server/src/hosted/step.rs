@@ -161,6 +161,7 @@ async fn code_redirect(
         auth_time: session.auth_time,
         session_id: session.sid.clone(),
         amr: session.amr.clone(),
+        resource: request.resource.clone(),
     };
     let code = idp::codes::issue(
         &state.platform,

@@ -1,5 +1,5 @@
 //! What the hosted pages load from our own origin (the CSP allows nothing
-//! else): the stylesheet and each tenant's branding.
+//! else): the stylesheet, the icon and each tenant's branding.
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue};
@@ -8,6 +8,22 @@ use crate::tenant::CurrentTenant;
 
 /// The hosted pages' stylesheet, served same-origin at `/assets/pages.css`.
 pub const STYLESHEET: &str = include_str!("../../../templates/assets/pages.css");
+
+/// The icon browsers show for the pages, served at `/favicon.ico` (where
+/// browsers look without being told) and `/assets/favicon.svg`.
+pub const ICON: &str = include_str!("../../../templates/assets/favicon.svg");
+
+/// `GET /favicon.ico` and `GET /assets/favicon.svg`.
+pub async fn icon() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "image/svg+xml"))
+        .insert_header((CACHE_CONTROL, "public, max-age=86400"))
+        .insert_header((
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .body(ICON)
+}
 
 /// `GET /t/{slug}/branding.css`: the tenant's accent colour (validated as
 /// `#rrggbb` when the policy was saved, and again here).

@@ -96,10 +96,13 @@ pub async fn post_login(
     .await?;
     let client = client_of(&state, &tenant, &pending).await?;
     let source = crate::client_ip::client_ip(&req, &platform.config);
-    if let Some(retry) =
-        login_guard::source_retry_after(platform, snapshot.tenant.id, &source).await
-    {
-        return Err(PageError::Throttled(retry));
+    let tenant_id = snapshot.tenant.id;
+    // Counted before anything is checked, so parallel guesses from one
+    // address cannot all get in before it is refused.
+    match login_guard::admit_source(platform, tenant_id, &source).await {
+        Ok(()) => {}
+        Err(login_guard::Refused::Throttled(retry)) => return Err(PageError::Throttled(retry)),
+        Err(login_guard::Refused::Unavailable(e)) => return Err(e.into()),
     }
     let login = form.login.as_deref().unwrap_or_default().trim();
     let password = form.password.as_deref().unwrap_or_default();
@@ -115,47 +118,34 @@ pub async fn post_login(
         .status(StatusCode::OK)
         .response()
     };
-    // Counted before the password is checked, so parallel guesses cannot all
-    // get in before the lock is written. The password is checked even past
-    // the limit, so timing does not tell a locked account apart.
-    let epoch = snapshot.watermarks.login_epoch(login);
+    // Counted per account (whichever of its names was typed) before the
+    // password is checked, so parallel guesses cannot all get in before the
+    // lock is written. The password is checked even past the limit, so
+    // timing does not tell a locked account apart.
+    let candidate = idp::users::find_for_sign_in(platform, tenant_id, login).await?;
+    let account = candidate.as_ref().map(|c| c.user.id.clone());
+    let counted = match &account {
+        Some(id) => login_guard::Counted::Account(id),
+        None => login_guard::Counted::UnknownName(login),
+    };
+    let epoch = counted.epoch(&snapshot.watermarks);
     let rules = &snapshot.tenant.policy.sign_in;
-    let attempt = login_guard::admit(platform, snapshot.tenant.id, login, epoch, rules).await;
-    let signed_in = idp::users::sign_in(platform, snapshot.tenant.id, login, password).await;
-    let user = match signed_in {
+    let attempt = login_guard::admit(platform, tenant_id, counted, epoch, rules).await?;
+    let user = match idp::users::check_password(platform, candidate, password).await {
         // An admin unlock this process has not heard of yet counts.
         Ok(user) if attempt.allowed || user.unlocked_after(epoch) => user,
         Err(SignInError::Store(e)) => return Err(e.into()),
         Ok(user) => {
-            login_guard::failed(
-                platform,
-                snapshot.tenant.id,
-                &source,
-                Some(&user.id),
-                true,
-                rules,
-            )
-            .await;
+            login_guard::lock(platform, tenant_id, &user.id, rules).await;
             return Ok(failure_page());
         }
-        Err(error) => {
-            let user = match &error {
-                SignInError::WrongPassword(id) => Some(id),
-                _ => None,
-            };
-            login_guard::failed(
-                platform,
-                snapshot.tenant.id,
-                &source,
-                user,
-                attempt.last,
-                rules,
-            )
-            .await;
+        Err(SignInError::WrongPassword(id)) if attempt.last => {
+            login_guard::lock(platform, tenant_id, &id, rules).await;
             return Ok(failure_page());
         }
+        Err(_) => return Ok(failure_page()),
     };
-    login_guard::succeeded(platform, snapshot.tenant.id, login, epoch, rules).await;
+    login_guard::succeeded(platform, tenant_id, &source, &user.id, epoch, rules).await;
     // The interaction is spent before a session starts: of two posts of this
     // form, one signs in.
     if interaction::take(platform, snapshot.tenant.id, &form.interaction)

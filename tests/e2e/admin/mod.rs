@@ -10,6 +10,8 @@ mod keys;
 mod openapi;
 mod people;
 mod propagation;
+mod refusals;
 mod resources;
 mod revocation;
 mod tenants;
+mod validation;

@@ -302,3 +302,105 @@ async fn a_tenant_admin_cannot_do_system_operations() {
     );
     admin.server.stop().await;
 }
+
+/// X-16, reactivation: what a tenant issued before its deactivation stays
+/// dead when it is enabled again (an admin who deactivates after a breach
+/// must not see the stolen tokens come back).
+#[actix_rt::test]
+async fn a_reactivated_tenant_does_not_revive_its_old_tokens() {
+    let admin = AdminService::start().await;
+    let token = admin.system_token().await;
+    let setup = admin.server.web_setup().await;
+    let (tenant, client) = (&setup.tenant, &setup.client);
+    let browser = admin.server.browser();
+    let code = crate::token::authorization_code::code_for(&browser, tenant, &client.id).await;
+    let (status, tokens) = admin
+        .server
+        .redeem(
+            tenant,
+            crate::support::oauth::Auth::Basic(client),
+            &code,
+            Some(crate::support::signin::VERIFIER),
+        )
+        .await;
+    assert_eq!(status, 200, "{tokens}");
+    let at = tokens["access_token"].as_str().expect("at").to_owned();
+    let rt = tokens["refresh_token"].as_str().expect("rt").to_owned();
+    assert_eq!(
+        admin.server.introspect(tenant, client, &at).await["active"],
+        true
+    );
+
+    let path = format!("/v1/tenants/{}", tenant.slug);
+    for enabled in [false, true] {
+        let etag = admin.get(&token, &path).await.etag;
+        let changed = admin
+            .patch(
+                &token,
+                &path,
+                &json!({ "enabled": enabled }),
+                etag.as_deref(),
+            )
+            .await;
+        assert_eq!(changed.status, 200, "{:?}", changed.body);
+        let expected = if enabled { 200 } else { 404 };
+        eventually(Duration::from_secs(1), "the tenant follows", || async {
+            admin
+                .server
+                .get(&format!(
+                    "/t/{}/.well-known/openid-configuration",
+                    tenant.slug
+                ))
+                .await
+                .status()
+                == expected
+        })
+        .await;
+    }
+    assert_eq!(
+        admin.server.introspect(tenant, client, &at).await,
+        json!({ "active": false }),
+        "an access token from before the deactivation stays dead"
+    );
+    let (status, body) = admin
+        .server
+        .refresh(tenant, crate::support::oauth::Auth::Basic(client), &rt, &[])
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "a refresh token from before the deactivation stays dead"
+    );
+    // The browser's session is dead too: the next authorization asks for a login.
+    let page = browser
+        .authorize(
+            tenant,
+            &[
+                ("response_type", "code"),
+                ("client_id", client.id.as_str()),
+                ("redirect_uri", crate::support::signin::CALLBACK),
+                ("scope", "openid"),
+                ("state", "S"),
+                ("code_challenge", crate::support::signin::CHALLENGE),
+                ("code_challenge_method", "S256"),
+                ("prompt", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        page.location_query().get("error").map(String::as_str),
+        Some("login_required")
+    );
+    // New tokens work (from the second after the watermark: equal seconds
+    // count as before it).
+    let fresh = admin
+        .server
+        .machine(tenant, idp::domain::client::TokenFormat::Jwt)
+        .await;
+    eventually(Duration::from_secs(3), "a new token is active", || async {
+        let at = admin.server.access_token(tenant, &fresh).await;
+        admin.server.introspect(tenant, &fresh, &at).await["active"] == true
+    })
+    .await;
+    admin.server.stop().await;
+}

@@ -33,8 +33,15 @@ async fn offline_access_needs_consent_even_for_first_party_clients() {
     let consent_page = browser.get(&consent).await;
     assert_eq!(consent_page.status, 200);
     assert!(
-        consent_page.body.contains("<code>offline_access</code>"),
+        consent_page.body.contains("data-scope=\"offline_access\""),
         "OID-11: offline_access is listed: {}",
+        consent_page.body
+    );
+    assert!(
+        consent_page.body.contains("Keep access while you are away")
+            && !consent_page.body.contains(">offline_access<")
+            && !consent_page.body.contains("<code>"),
+        "people read descriptions, not scope codes: {}",
         consent_page.body
     );
 
@@ -118,7 +125,7 @@ async fn consent_asks_only_for_new_scopes_and_again_on_prompt_consent() {
     let consent = after_login.location.clone().expect("Location");
     let consent_page = browser.get(&consent).await;
     assert!(
-        consent_page.body.contains("<code>read</code>"),
+        consent_page.body.contains("data-scope=\"read\""),
         "{}",
         consent_page.body
     );
@@ -136,12 +143,12 @@ async fn consent_asks_only_for_new_scopes_and_again_on_prompt_consent() {
     );
     let consent_page = browser.get(&consent).await;
     assert!(
-        consent_page.body.contains("<code>write</code>"),
+        consent_page.body.contains("data-scope=\"write\""),
         "the new scope is listed: {}",
         consent_page.body
     );
     assert!(
-        !consent_page.body.contains("<code>read</code>"),
+        !consent_page.body.contains("data-scope=\"read\""),
         "an already granted scope is not asked again: {}",
         consent_page.body
     );
@@ -174,12 +181,12 @@ async fn consent_asks_only_for_new_scopes_and_again_on_prompt_consent() {
     assert!(consent.contains("/consent?"), "prompt=consent: {consent}");
     let consent_page = browser.get(&consent).await;
     assert!(
-        consent_page.body.contains("<code>read</code>"),
+        consent_page.body.contains("data-scope=\"read\""),
         "{}",
         consent_page.body
     );
     assert!(
-        !consent_page.body.contains("<code>write</code>"),
+        !consent_page.body.contains("data-scope=\"write\""),
         "{}",
         consent_page.body
     );

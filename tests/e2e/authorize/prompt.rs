@@ -102,6 +102,49 @@ async fn max_age_forces_a_new_login_once_the_session_is_older() {
     );
 }
 
+/// `max_age=0` is `prompt=login` (OIDC Core, errata set 2), even within the
+/// second of the login that made the session.
+#[actix_rt::test]
+async fn max_age_zero_forces_a_login_within_the_same_second() {
+    let data = DataDir::new();
+    let clock = Clock::default();
+    clock.freeze();
+    let server = TestServer::start_config(&data, test_config(&data), clock.clone()).await;
+    let setup = server.web_setup().await;
+    let browser = server.browser();
+    let first = follow(
+        &browser,
+        browser
+            .authorize(&setup.tenant, &request(&setup.client.id, &[]))
+            .await,
+        "alice",
+    )
+    .await;
+    assert!(first.location_query().contains_key("code"));
+    // The clock has not moved: the session is 0 seconds old.
+    let page = browser
+        .authorize(
+            &setup.tenant,
+            &request(&setup.client.id, &[("max_age", "0")]),
+        )
+        .await;
+    assert_login_redirect(&page, &setup.tenant, "max_age=0 in the second of the login");
+    let page = browser
+        .authorize(
+            &setup.tenant,
+            &request(&setup.client.id, &[("max_age", "0"), ("prompt", "none")]),
+        )
+        .await;
+    assert_error_redirect(
+        &page,
+        CALLBACK,
+        "login_required",
+        "S",
+        &server.issuer(&setup.tenant),
+        "max_age=0 with prompt=none",
+    );
+}
+
 #[actix_rt::test]
 async fn prompt_login_forces_a_login_even_with_a_session() {
     let server = TestServer::start().await;

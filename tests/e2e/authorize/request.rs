@@ -20,12 +20,27 @@ async fn implicit_and_password_grants_are_refused_while_the_tenant_switch_is_off
         "RDR-11: default off"
     );
     let issuer = server.issuer(&setup.tenant);
-    // A client that is itself registered for the password grant: only the
-    // tenant switch stands in the way.
+    // Nothing serves the password grant yet: a client cannot even be
+    // registered for it.
+    let mut password_client = idp::domain::client::NewClient::web(
+        "legacy",
+        AuthMethod::ClientSecretBasic,
+        &[CALLBACK],
+        &["read"],
+    );
+    password_client.grant_types.push(GrantType::Password);
+    let refused = idp::clients::create(server.platform(), setup.tenant.id, password_client).await;
+    assert!(
+        matches!(
+            refused,
+            Err(idp::clients::ClientOpError::Invalid(
+                idp::domain::client::ClientError::GrantNotImplemented("password")
+            ))
+        ),
+        "{refused:?}"
+    );
     let legacy = server
-        .web_client(&setup.tenant, AuthMethod::ClientSecretBasic, |c| {
-            c.grant_types.push(GrantType::Password);
-        })
+        .web_client(&setup.tenant, AuthMethod::ClientSecretBasic, |_| {})
         .await;
     let browser = server.browser();
     for response_type in ["token", "id_token token", "id_token", "code token"] {
@@ -159,5 +174,41 @@ async fn the_authorization_endpoint_sends_no_cors_headers() {
                 );
             }
         }
+    }
+}
+
+/// OIDC Core §6: discovery says request objects are unsupported, so a
+/// request carrying one is refused rather than served with its outer
+/// parameters.
+#[actix_rt::test]
+async fn request_objects_are_refused_not_ignored() {
+    let server = TestServer::start().await;
+    let setup = server.web_setup().await;
+    let issuer = server.issuer(&setup.tenant);
+    let browser = server.browser();
+    let (_, discovery) = server
+        .get_json(&format!(
+            "/t/{}/.well-known/openid-configuration",
+            setup.tenant.slug
+        ))
+        .await;
+    assert_eq!(discovery["request_parameter_supported"], false);
+    assert_eq!(discovery["request_uri_parameter_supported"], false);
+    for (name, value, error) in [
+        (
+            "request",
+            "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9.",
+            "request_not_supported",
+        ),
+        (
+            "request_uri",
+            "https://app.example.test/request.jwt",
+            "request_uri_not_supported",
+        ),
+    ] {
+        let page = browser
+            .authorize(&setup.tenant, &request(&setup.client.id, &[(name, value)]))
+            .await;
+        assert_error_redirect(&page, CALLBACK, error, "S", &issuer, name);
     }
 }

@@ -73,6 +73,11 @@ impl AdminService {
         }
     }
 
+    /// The admin service's own clock.
+    pub fn admin_clock(&self) -> &Clock {
+        &self._running.state.platform.clock
+    }
+
     pub async fn system_tenant(&self) -> Tenant {
         let slug = idp::ids::TenantSlug::parse("system").expect("slug");
         idp::tenants::find_by_slug(self.server.platform(), &slug)

@@ -83,10 +83,25 @@ impl ServerProcess {
     /// Starts `idp-server args…` in `cwd` on `port`, on the run's backend
     /// (`database` overrides the database URL).
     pub fn spawn(cwd: &Path, port: u16, args: &[&str], database: Option<&str>) -> Self {
+        Self::spawn_env(cwd, port, args, database, &[])
+    }
+
+    /// [`Self::spawn`] with `env` added (`RUST_LOG=info` for the log lines).
+    pub fn spawn_env(
+        cwd: &Path,
+        port: u16,
+        args: &[&str],
+        database: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> Self {
         let mut command = command(&server_binary(), cwd, database);
+        command.envs(env.iter().copied());
         command
             .args(args)
             .env("IDP_HTTP__BIND", format!("127.0.0.1:{port}"))
+            // `--demo` starts the admin service: on a port of its own, so
+            // parallel tests do not meet on the default one.
+            .env("IDP_ADMIN__BIND", format!("127.0.0.1:{}", free_port()))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         Self::start(command, port)
@@ -162,6 +177,17 @@ impl ServerProcess {
             async move { request.await.is_ok_and(|r| r.status().is_success()) }
         })
         .await;
+    }
+
+    /// What the process printed on stdout once it includes `needle`.
+    pub async fn wait_printed(&self, needle: &str, within: Duration) -> String {
+        eventually(
+            within,
+            &format!("the process prints {needle:?}"),
+            || async { self.printed().contains(needle) },
+        )
+        .await;
+        self.printed()
     }
 
     /// What the process printed on stdout so far.

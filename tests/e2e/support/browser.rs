@@ -217,6 +217,18 @@ impl Browser {
             .unwrap_or_else(|e| panic!("find {css}: {e}"))
     }
 
+    /// The distinct top edges (whole pixels) of the buttons in each
+    /// `.buttons` row: one value per row when the row is aligned.
+    pub async fn button_row_tops(&self) -> Vec<Vec<i64>> {
+        const SCRIPT: &str = r#"
+            return Array.from(document.querySelectorAll(".buttons")).map(row =>
+                [...new Set(Array.from(row.querySelectorAll("button"))
+                    .map(b => Math.round(b.getBoundingClientRect().top)))]);
+        "#;
+        let rows = self.script(SCRIPT, "button rows").await;
+        serde_json::from_value(rows).expect("rows of tops")
+    }
+
     async fn script(&self, script: &str, what: &str) -> Value {
         self.client
             .execute(script, Vec::new())

@@ -18,6 +18,7 @@ pub struct Creds {
 }
 
 /// How a request authenticates.
+#[derive(Clone, Copy)]
 pub enum Auth<'a> {
     Basic(&'a Creds),
     Post(&'a Creds),

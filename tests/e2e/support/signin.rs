@@ -188,8 +188,16 @@ impl Page {
         assert!(!csp.contains("form-action"), "no form-action: {csp}");
         assert_eq!(get("x-frame-options"), "DENY", "WEB-03");
         assert_eq!(get("referrer-policy"), "no-referrer", "WEB-04");
+        // Resources (`src`, `<link href>`) are same-origin; a plain link
+        // (`<a href>`) leads elsewhere and loads nothing.
+        let foreign_link = self.body.split("<link").skip(1).any(|tag| {
+            tag.split('>')
+                .next()
+                .unwrap_or_default()
+                .contains("href=\"http")
+        });
         assert!(
-            !self.body.contains("src=\"http") && !self.body.contains("href=\"http"),
+            !self.body.contains("src=\"http") && !foreign_link,
             "WEB-04: no third-party resources"
         );
     }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::api::Api;
 use crate::domain::client::Client;
 use crate::domain::pkce::CodeChallenge;
 use crate::domain::policy::TenantPolicy;
@@ -57,6 +58,9 @@ pub struct AuthorizationRequest {
     pub id_token_hint: Option<String>,
     /// `ui_locales`.
     pub ui_locales: Option<String>,
+    /// The API named by `resource` (RFC 8707), bound to the code.
+    #[serde(default)]
+    pub resource: Option<String>,
 }
 
 impl AuthorizationRequest {
@@ -139,11 +143,13 @@ impl Params {
     }
 }
 
-/// Validates `params` for `client` (`None`: no such client in this tenant).
+/// Validates `params` for `client` (`None`: no such client in this tenant)
+/// against the tenant's `policy` and `apis`.
 pub fn validate(
     params: &Params,
     client: Option<&Client>,
     policy: &TenantPolicy,
+    apis: &[Api],
 ) -> AuthorizeOutcome {
     use AuthorizeOutcome::ErrorPage;
     let Ok(Some(_)) = params.one("client_id") else {
@@ -177,6 +183,13 @@ pub fn validate(
             state: state.clone(),
         })
     };
+    // RFC 8707: one API per request (a repeat is not a general repeat).
+    if params.0.get("resource").is_some_and(|r| r.len() > 1) {
+        return redirect(
+            AuthorizeErrorCode::InvalidTarget,
+            "one resource per request",
+        );
+    }
     if params.any_repeated() {
         return redirect(
             AuthorizeErrorCode::InvalidRequest,
@@ -209,6 +222,20 @@ pub fn validate(
             "only response_mode=query is supported",
         );
     }
+    // OIDC Core §6: until request objects are supported, say so rather than
+    // proceed with the outer parameters.
+    if params.first("request").is_some() {
+        return redirect(
+            AuthorizeErrorCode::RequestNotSupported,
+            "request objects are not supported",
+        );
+    }
+    if params.first("request_uri").is_some() {
+        return redirect(
+            AuthorizeErrorCode::RequestUriNotSupported,
+            "request_uri is not supported",
+        );
+    }
     if !client.may_use(GrantType::AuthorizationCode, policy) {
         return redirect(
             AuthorizeErrorCode::UnauthorizedClient,
@@ -230,6 +257,31 @@ pub fn validate(
         }
         if !scopes.iter().any(|s| s == scope) {
             scopes.push(scope.to_owned());
+        }
+    }
+    let resource = params.first("resource");
+    if let Some(resource) = resource {
+        let Some(api) = apis.iter().find(|a| a.identifier == resource) else {
+            return redirect(
+                AuthorizeErrorCode::InvalidTarget,
+                "resource is not an API of this tenant",
+            );
+        };
+        let apis_allowed = &client.settings.apis;
+        if !apis_allowed.is_empty() && !apis_allowed.contains(&api.identifier) {
+            return redirect(
+                AuthorizeErrorCode::InvalidTarget,
+                "this client may not get tokens for that resource",
+            );
+        }
+        let foreign = scopes
+            .iter()
+            .any(|s| crate::domain::scope::builtin(s).is_none() && !api.defines(s));
+        if foreign {
+            return redirect(
+                AuthorizeErrorCode::InvalidScope,
+                "a requested scope is not defined by the requested resource",
+            );
         }
     }
     let code_challenge = match params.first("code_challenge") {
@@ -306,6 +358,7 @@ pub fn validate(
         login_hint: params.first("login_hint").map(str::to_owned),
         id_token_hint: params.first("id_token_hint").map(str::to_owned),
         ui_locales: params.first("ui_locales").map(str::to_owned),
+        resource: resource.map(str::to_owned),
     })
 }
 

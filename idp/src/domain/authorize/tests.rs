@@ -54,7 +54,7 @@ fn base<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 }
 
 fn outcome(c: &Client, pairs: &[(&str, &str)]) -> AuthorizeOutcome {
-    validate(&params(pairs), Some(c), &TenantPolicy::default())
+    validate(&params(pairs), Some(c), &TenantPolicy::default(), &[])
 }
 
 fn redirected_error(outcome: AuthorizeOutcome) -> &'static str {
@@ -89,7 +89,8 @@ fn client_and_redirect_uri_errors_never_redirect() {
         page(validate(
             &params(&base(&[])),
             None,
-            &TenantPolicy::default()
+            &TenantPolicy::default(),
+            &[]
         )),
         "RDR-05 unknown"
     );
@@ -153,6 +154,21 @@ fn later_errors_redirect_with_state() {
         redirected_error(outcome(&c, &base(&[("max_age", "-1")]))),
         "invalid_request"
     );
+    // OIDC Core §6: request objects are refused, not ignored.
+    assert_eq!(
+        redirected_error(outcome(
+            &c,
+            &base(&[("request", "eyJhbGciOiJub25lIn0.e30.")])
+        )),
+        "request_not_supported"
+    );
+    assert_eq!(
+        redirected_error(outcome(
+            &c,
+            &base(&[("request_uri", "https://c.example/request.jwt")])
+        )),
+        "request_uri_not_supported"
+    );
 }
 
 #[test]
@@ -177,14 +193,14 @@ fn pkce_rules() {
     };
     // Relaxed: no challenge only with nonce assurance (an OpenID request with a nonce).
     assert_eq!(
-        redirected_error(validate(&params(&none), Some(&confidential), &relaxed)),
+        redirected_error(validate(&params(&none), Some(&confidential), &relaxed, &[])),
         "invalid_request",
         "PKC-08 without a nonce"
     );
     let mut with_nonce = none.clone();
     with_nonce.push(("nonce", "n"));
     assert!(matches!(
-        validate(&params(&with_nonce), Some(&confidential), &relaxed),
+        validate(&params(&with_nonce), Some(&confidential), &relaxed, &[]),
         AuthorizeOutcome::Valid(_)
     ));
     assert_eq!(
@@ -244,4 +260,64 @@ fn error_redirects_keep_the_registered_query_and_encode_state() {
     assert_eq!(pairs["state"], "a+b/c=d%e&f~", "RDR-12: byte-exact");
     assert_eq!(pairs["iss"], "https://id.example/t/a", "ISS-01");
     assert_eq!(pairs["x"], "1", "RDR-15");
+}
+
+#[test]
+fn resource_indicators() {
+    use crate::domain::api::{Api, ApiScope};
+    let api = |identifier: &str, scopes: &[&str]| Api {
+        id: identifier.into(),
+        identifier: identifier.into(),
+        name: identifier.into(),
+        scopes: scopes
+            .iter()
+            .map(|s| ApiScope {
+                name: (*s).into(),
+                description: String::new(),
+            })
+            .collect(),
+        is_default: false,
+    };
+    let apis = [api("https://a", &["api:read"]), api("https://b", &[])];
+    let c = client(false, &["https://c.example/cb"]);
+    let with = |pairs: &[(&str, &str)], c: &Client| {
+        validate(
+            &params(&base(pairs)),
+            Some(c),
+            &TenantPolicy::default(),
+            &apis,
+        )
+    };
+    let scope = ("scope", "openid api:read");
+    match with(&[scope, ("resource", "https://a")], &c) {
+        AuthorizeOutcome::Valid(request) => {
+            assert_eq!(request.resource.as_deref(), Some("https://a"));
+        }
+        other => panic!("valid: {other:?}"),
+    }
+    for (pairs, error) in [
+        (vec![("resource", "https://evil.example")], "invalid_target"),
+        (vec![scope, ("resource", "https://b")], "invalid_scope"),
+    ] {
+        assert_eq!(redirected_error(with(&pairs, &c)), error, "{pairs:?}");
+    }
+    let mut repeated = base(&[("resource", "https://a")]);
+    repeated.push(("resource", "https://b"));
+    assert_eq!(
+        redirected_error(validate(
+            &params(&repeated),
+            Some(&c),
+            &TenantPolicy::default(),
+            &apis
+        )),
+        "invalid_target",
+        "one resource per request"
+    );
+    let mut limited = client(false, &["https://c.example/cb"]);
+    limited.settings.apis = vec!["https://b".into()];
+    assert_eq!(
+        redirected_error(with(&[("resource", "https://a")], &limited)),
+        "invalid_target",
+        "an API the client may not use"
+    );
 }

@@ -40,6 +40,10 @@ pub struct CodeGrant {
     /// How the user authenticated (RFC 8176).
     #[serde(default)]
     pub amr: Vec<String>,
+    /// The API the authorization request named (RFC 8707), the audience of
+    /// every token of the grant.
+    #[serde(default)]
+    pub resource: Option<String>,
 }
 
 /// Why a code is not honoured; each maps to one RFC 6749 §5.2 code.
@@ -51,6 +55,9 @@ pub enum AuthorizationCodeError {
     /// No `code` parameter.
     #[error("code is missing")]
     MissingCode,
+    /// `resource` names another audience than the code's, or more than one.
+    #[error("resource outside the code's audience")]
+    InvalidTarget,
     /// Unknown or expired code.
     #[error("unknown or expired code")]
     UnknownCode,
@@ -244,15 +251,28 @@ pub fn check_session(session_live: bool) -> Decision<()> {
     }
 }
 
-/// The audience of a user's access tokens: the API defining the first API
-/// scope granted, else the tenant's default API, else `fallback` (the
-/// userinfo endpoint, for tokens that only sign in).
-pub fn audience(apis: &[Api], scopes: &[String], fallback: &str) -> String {
+/// The audience of a user's access tokens: the API the authorization
+/// request named (`resource`), else the API defining the first API scope
+/// granted, else the tenant's default API, else `fallback` (the userinfo
+/// endpoint, for tokens that only sign in).
+pub fn audience(apis: &[Api], resource: Option<&str>, scopes: &[String], fallback: &str) -> String {
+    if let Some(resource) = resource {
+        return resource.to_owned();
+    }
     let api_scope = scopes.iter().find(|s| scope::builtin(s).is_none());
     api_scope
         .and_then(|s| apis.iter().find(|api| api.defines(s)))
         .or_else(|| apis.iter().find(|api| api.is_default))
         .map_or_else(|| fallback.to_owned(), |api| api.identifier.clone())
+}
+
+/// The exchange's `resource` values against the code's audience.
+pub fn check_resource(resources: &[&str], audience: &str) -> Decision<()> {
+    if super::resource_within(resources, audience) {
+        Ok(())
+    } else {
+        Err(AuthorizationCodeError::InvalidTarget)
+    }
 }
 
 /// Whether `verifier` proves a replayed code's `challenge` (both absent

@@ -6,6 +6,17 @@ pub mod authorization_code;
 pub mod client_credentials;
 pub mod refresh_token;
 
+/// RFC 8707 §2.2 at the token endpoint for a user's grant: the `resource`
+/// values may only name the audience the grant is bound to, once (a grant
+/// holds one audience, so narrowing within it leaves only that one).
+pub fn resource_within(resources: &[&str], bound: &str) -> bool {
+    match resources {
+        [] => true,
+        [one] => *one == bound,
+        _ => false,
+    }
+}
+
 /// The distinct scopes of a `scope` parameter (RFC 6749 §3.3), in request
 /// order; `None` when it is absent or blank.
 pub fn requested_scopes(scope: Option<&str>) -> Option<Vec<String>> {
@@ -22,6 +33,18 @@ pub fn requested_scopes(scope: Option<&str>) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_grant_narrows_only_to_its_own_audience() {
+        let bound = "https://api.a";
+        assert!(resource_within(&[], bound));
+        assert!(resource_within(&[bound], bound));
+        assert!(!resource_within(&["https://api.b"], bound));
+        assert!(
+            !resource_within(&[bound, bound], bound),
+            "one resource per request"
+        );
+    }
 
     #[test]
     fn scope_parameter_is_split_and_deduplicated_in_order() {

@@ -36,6 +36,10 @@ pub enum RefreshTokenError {
     /// `scope` asks for more than the grant holds; nothing changed.
     #[error("requested scope exceeds the grant")]
     InvalidScope,
+    /// `resource` names another audience than the grant's, or more than
+    /// one; nothing changed.
+    #[error("resource outside the grant's audience")]
+    InvalidTarget,
     /// The user is unknown or disabled: the grant is revoked.
     #[error("user unknown or disabled")]
     UserInactive,
@@ -118,6 +122,16 @@ pub fn check_rotation(
         return Err(RefreshTokenError::InvalidScope);
     }
     Ok(())
+}
+
+/// The refresh's `resource` values against the grant's audience (RFC 8707
+/// §2.2: a refresh may narrow within the grant, never leave it).
+pub fn check_resource(resources: &[&str], audience: &str) -> Decision<()> {
+    if super::resource_within(resources, audience) {
+        Ok(())
+    } else {
+        Err(RefreshTokenError::InvalidTarget)
+    }
 }
 
 /// Whether the grant's user still stands: known and enabled

@@ -67,7 +67,13 @@ pub async fn grant(
         "{}/userinfo",
         snapshot.tenant.issuer(&platform.config.http.public_url)
     );
-    let aud = audience(&snapshot.apis, &code.scopes, &userinfo);
+    let aud = audience(
+        &snapshot.apis,
+        code.resource.as_deref(),
+        &code.scopes,
+        &userinfo,
+    );
+    decide::check_resource(&form.all("resource"), &aud).map_err(TokenError::from)?;
     let access = AccessGrant {
         subject: &code.user_id,
         audience: &aud,

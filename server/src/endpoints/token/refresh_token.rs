@@ -31,6 +31,7 @@ pub async fn grant(
     let admitted = decide::admit(policy, client, form.get("refresh_token"), form.get("scope"))
         .map_err(TokenError::from)?;
     let requested = admitted.requested.as_deref();
+    let resources = form.all("resource");
     let rotated = grants::rotate(
         platform,
         tenant_id,
@@ -38,6 +39,7 @@ pub async fn grant(
         admitted.token,
         client.id.as_str(),
         requested,
+        &resources,
     );
     let (next, grant) = match rotated.await {
         Ok(rotated) => rotated,

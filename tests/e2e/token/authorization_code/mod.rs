@@ -12,6 +12,7 @@ mod entropy;
 mod id_token;
 mod pkce;
 mod replay;
+mod resource;
 mod tenant_isolation;
 
 use std::sync::Arc;

@@ -203,7 +203,10 @@ pub fn signed_in_user<'a>(
         SignedIn::Accepted { user_id } => Some(user_id),
         SignedIn::JustNow { user_id } => named(user_id).then_some(user_id),
         SignedIn::Session { user_id, age_secs } => {
-            let fresh_enough = request.max_age.is_none_or(|age| age_secs <= age);
+            // Whole seconds on both sides: a session `age` seconds old by
+            // them may be up to a second older, so only a strictly younger
+            // one passes; `max_age=0` is `prompt=login` (OIDC Core, errata 2).
+            let fresh_enough = request.max_age.is_none_or(|age| age_secs < age);
             (!request.prompts.contains(&Prompt::Login) && fresh_enough && named(user_id))
                 .then_some(user_id)
         }

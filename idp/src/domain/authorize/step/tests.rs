@@ -16,6 +16,7 @@ fn request(prompts: &[Prompt], max_age: Option<i64>, scopes: &[&str]) -> Authori
         login_hint: None,
         id_token_hint: None,
         ui_locales: None,
+        resource: None,
     }
 }
 
@@ -66,9 +67,11 @@ fn next_step_table() {
         Case { name: "no session: login page", signed_in: None, granted: Some(&[]), expected: Step::Login, ..BASE },
         Case { name: "no session, prompt=none", signed_in: None, prompts: &[PromptNone], expected: Step::Error(LOGIN_REQUIRED), ..BASE },
         Case { name: "session, prompt=login", prompts: &[PromptLogin], expected: Step::Login, ..BASE },
-        Case { name: "session within max_age", max_age: Some(10), ..BASE },
+        Case { name: "session within max_age", max_age: Some(11), ..BASE },
+        Case { name: "session as old as max_age in whole seconds (maybe older)", max_age: Some(10), expected: Step::Login, ..BASE },
         Case { name: "session past max_age", max_age: Some(9), expected: Step::Login, ..BASE },
-        Case { name: "max_age=0 right after login", max_age: Some(0), signed_in: session(0), ..BASE },
+        Case { name: "max_age=0 in the second of the login is prompt=login", max_age: Some(0), signed_in: session(0), expected: Step::Login, ..BASE },
+        Case { name: "max_age=0 with prompt=none", max_age: Some(0), signed_in: session(0), prompts: &[PromptNone], expected: Step::Error(LOGIN_REQUIRED), ..BASE },
         Case { name: "past max_age, prompt=none", max_age: Some(5), prompts: &[PromptNone], expected: Step::Error(LOGIN_REQUIRED), ..BASE },
         Case { name: "hint names the session's user", hint: Hint::Subject(ALICE.into()), ..BASE },
         Case { name: "hint names another user: login", hint: Hint::Subject(BOB.into()), expected: Step::Login, ..BASE },

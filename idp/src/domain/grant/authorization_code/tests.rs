@@ -20,6 +20,7 @@ fn grant(challenge: Option<&str>) -> CodeGrant {
         auth_time: 0,
         session_id: "s".into(),
         amr: vec!["pwd".into()],
+        resource: None,
     }
 }
 
@@ -74,6 +75,11 @@ fn every_error_has_its_rfc6749_code_and_description() {
             INVALID_GRANT,
         ),
         (E::SessionEnded, TokenErrorCode::InvalidGrant, INVALID_GRANT),
+        (
+            E::InvalidTarget,
+            TokenErrorCode::InvalidTarget,
+            "resource must be the one API the authorization request named, once",
+        ),
     ];
     for (error, code, description) in table {
         // A new variant fails to compile here until the table covers it.
@@ -87,7 +93,8 @@ fn every_error_has_its_rfc6749_code_and_description() {
             | E::PkceMismatch
             | E::UserInactive
             | E::RevokedSinceSignIn
-            | E::SessionEnded => {}
+            | E::SessionEnded
+            | E::InvalidTarget => {}
         }
         assert_eq!(
             TokenError::from(error),
@@ -95,7 +102,7 @@ fn every_error_has_its_rfc6749_code_and_description() {
             "{error:?}"
         );
     }
-    assert_eq!(table.len(), 10, "one row per variant");
+    assert_eq!(table.len(), 11, "one row per variant");
 }
 
 #[test]

@@ -54,6 +54,11 @@ fn every_error_has_its_rfc6749_code_and_description() {
             TokenErrorCode::InvalidScope,
             "refresh cannot add scopes to the grant",
         ),
+        (
+            E::InvalidTarget,
+            TokenErrorCode::InvalidTarget,
+            "resource must be the grant's own API, once",
+        ),
         (E::UserInactive, TokenErrorCode::InvalidGrant, INVALID_GRANT),
         (
             E::RevokedSinceSignIn,
@@ -72,6 +77,7 @@ fn every_error_has_its_rfc6749_code_and_description() {
             | E::Expired
             | E::Reused
             | E::InvalidScope
+            | E::InvalidTarget
             | E::UserInactive
             | E::RevokedSinceSignIn => {}
         }
@@ -81,7 +87,7 @@ fn every_error_has_its_rfc6749_code_and_description() {
             "{error:?}"
         );
     }
-    assert_eq!(table.len(), 10, "one row per variant");
+    assert_eq!(table.len(), 11, "one row per variant");
 }
 
 #[test]
@@ -205,4 +211,19 @@ fn the_user_must_still_stand() {
     assert_eq!(check_user(true, false), Ok(()));
     assert_eq!(check_user(false, false), Err(E::UserInactive));
     assert_eq!(check_user(true, true), Err(E::RevokedSinceSignIn));
+}
+
+#[test]
+fn a_refresh_stays_within_the_grants_audience() {
+    let aud = "https://api.a";
+    assert_eq!(check_resource(&[], aud), Ok(()));
+    assert_eq!(check_resource(&[aud], aud), Ok(()));
+    assert_eq!(
+        check_resource(&["https://api.b"], aud),
+        Err(RefreshTokenError::InvalidTarget)
+    );
+    assert_eq!(
+        check_resource(&[aud, aud], aud),
+        Err(RefreshTokenError::InvalidTarget)
+    );
 }
