@@ -161,9 +161,7 @@ impl Ephemeral {
         key: &Key,
         window: Duration,
     ) -> Result<(), EphemeralError> {
-        let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1);
-        let index = clock.now_ms().div_euclid(window_ms);
-        let windowed = format!("{}:w{index}", key.as_str());
+        let windowed = current_window(clock, key, window);
         match self {
             Self::Redis(r) => r.decr(&windowed).await,
             Self::Memory(m) => {
@@ -210,9 +208,7 @@ impl Ephemeral {
         key: &Key,
         window: Duration,
     ) -> Result<(), EphemeralError> {
-        let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1);
-        let index = clock.now_ms().div_euclid(window_ms);
-        let windowed = format!("{}:w{index}", key.as_str());
+        let windowed = current_window(clock, key, window);
         match self {
             Self::Redis(r) => r.delete(&windowed).await,
             Self::Memory(m) => {
@@ -264,6 +260,13 @@ impl Drop for Subscription {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+/// The key of `key`'s counter in the current fixed window of `window`.
+fn current_window(clock: &Clock, key: &Key, window: Duration) -> String {
+    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1);
+    let index = clock.now_ms().div_euclid(window_ms);
+    format!("{}:w{index}", key.as_str())
 }
 
 #[cfg(test)]
