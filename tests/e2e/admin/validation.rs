@@ -66,6 +66,11 @@ async fn client_registrations_that_could_mislead_or_never_work_are_refused() {
             "authorization_code without a redirect URI",
         ),
         (
+            json!({ "scopes": ["openid", "no-such-scope"] }),
+            "scopes",
+            "a scope neither OpenID Connect nor an API defines",
+        ),
+        (
             json!({ "grant_types": ["urn:ietf:params:oauth:grant-type:device_code"] }),
             "grant_types",
             "device_code",
