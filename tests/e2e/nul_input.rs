@@ -61,6 +61,11 @@ async fn nul_characters_get_client_errors_not_500() {
         "authorize: {}",
         page.status
     );
+    // The signed-out page looks up the application a logout names.
+    let page = browser
+        .get(&format!("/t/{}/logout?client_id=web%00", setup.tenant.slug))
+        .await;
+    assert!(page.status < 500, "logout: {} {}", page.status, page.body);
     let userinfo = reqwest::Client::new()
         .get(format!("{}/t/{}/userinfo", server.url, setup.tenant.slug))
         .header("Authorization", "Bearer abc%00def")
